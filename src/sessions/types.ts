@@ -1,0 +1,45 @@
+/** Shared vocabulary of the session/run lifecycle (see docs/architecture.md). */
+
+export const RUN_STATES = ["starting", "running", "succeeded", "failed", "killed", "lost"] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+]);
+
+export type AgentName = "codex" | "claude" | "ralphy" | "cmd" | "demo";
+
+export type Verdict = "verified" | "no-changes" | "failed" | "unverifiable";
+
+/** What git says happened since a run started. */
+export interface Evidence {
+  isRepo: boolean;
+  startCommit: string | null;
+  headCommit: string | null;
+  commits: { sha: string; subject: string }[];
+  /** Files changed between start and head, plus uncommitted ones (repo-relative). */
+  filesChanged: string[];
+  /** Uncommitted files (modified, staged, untracked) at the time of gathering. */
+  uncommitted: string[];
+  prd?: { path: string; total: number; checked: number; checkedSinceStart: string[] };
+  /** Last lines of the run's output, ANSI stripped. */
+  tail: string[];
+}
+
+export interface Diagnosis {
+  code: string;
+  summary: string;
+  fix?: string;
+}
+
+/** How one run ended, as recorded by the runner. */
+export interface ExitRecord {
+  exitCode: number | null;
+  signal: string | null;
+  endedAt: string;
+  /** Why the runner stopped the agent, when it did: "hangup" (pane or server gone), "terminated" (kill). */
+  reason: string | null;
+}
