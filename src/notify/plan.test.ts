@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { planNotifications, type NotifySettings, type PlannedNotification } from "./plan.js";
+import { summaryLine, type NotifyEvent } from "./summary.js";
+import { OPENCLAW_TEMPLATE } from "./template.js";
+
+const event: NotifyEvent = {
+  name: "login",
+  agent: "codex",
+  state: "succeeded",
+  exitCode: 0,
+  signal: null,
+  durationMs: 252_000,
+  cwd: "/home/u/app",
+  runId: 7,
+  logPath: "/state/runs/7/output.log",
+  verdict: "verified",
+  commits: 3,
+  uncommitted: 0,
+};
+const line = summaryLine(event);
+const none: NotifySettings = { commands: [], webhooks: [], desktop: false };
+
+describe("planNotifications", () => {
+  it.each<[string, Partial<NotifySettings>, PlannedNotification[]]>([
+    ["nothing asked for", {}, []],
+    [
+      "the openclaw preset",
+      { commands: [[...OPENCLAW_TEMPLATE]] },
+      [
+        {
+          channel: "command",
+          target: "openclaw",
+          payload: { argv: ["openclaw", "system", "event", "--text", line, "--mode", "now"] },
+        },
+      ],
+    ],
+    [
+      "a command with several placeholders",
+      { commands: [["notify", "{name}:{state}", "{exitCode}", "--log={logPath}", "{{literal}}"]] },
+      [
+        {
+          channel: "command",
+          target: "notify",
+          payload: {
+            argv: ["notify", "login:succeeded", "0", "--log=/state/runs/7/output.log", "{literal}"],
+          },
+        },
+      ],
+    ],
+    [
+      "a webhook",
+      { webhooks: ["http://127.0.0.1:9/hook"] },
+      [
+        {
+          channel: "webhook",
+          target: "http://127.0.0.1:9/hook",
+          payload: { body: { text: line, event } },
+        },
+      ],
+    ],
+    [
+      "desktop always",
+      { desktop: true },
+      [
+        {
+          channel: "desktop",
+          target: "notify-send",
+          payload: { title: "agentmux: login succeeded", text: line },
+        },
+      ],
+    ],
+    [
+      "desktop auto is optional",
+      { desktop: "auto" },
+      [
+        {
+          channel: "desktop",
+          target: "notify-send",
+          payload: { title: "agentmux: login succeeded", text: line, optional: true },
+        },
+      ],
+    ],
+    [
+      "duplicates are sent once, in order",
+      {
+        commands: [["a", "{name}"], ["b"], ["a", "{name}"], ["a", "login"], []],
+        webhooks: ["http://x/1", "http://x/2", "http://x/1"],
+      },
+      [
+        { channel: "command", target: "a", payload: { argv: ["a", "login"] } },
+        { channel: "command", target: "b", payload: { argv: ["b"] } },
+        { channel: "webhook", target: "http://x/1", payload: { body: { text: line, event } } },
+        { channel: "webhook", target: "http://x/2", payload: { body: { text: line, event } } },
+      ],
+    ],
+  ])("%s", (_label, settings, planned) => {
+    expect(planNotifications({ ...none, ...settings }, event)).toEqual(planned);
+  });
+
+  it("gives webhooks every event field and a JSON-safe body", () => {
+    const withDiagnosis: NotifyEvent = {
+      ...event,
+      state: "failed",
+      exitCode: 2,
+      verdict: "failed",
+      diagnosis: { code: "auth", summary: "codex is not logged in", fix: "codex login" },
+    };
+    const [p] = planNotifications({ ...none, webhooks: ["https://h/x"] }, withDiagnosis);
+    const body = JSON.parse(JSON.stringify(p?.payload.body)) as {
+      text: string;
+      event: NotifyEvent;
+    };
+    expect(body.event).toEqual(withDiagnosis);
+    expect(body.text).toBe(summaryLine(withDiagnosis));
+  });
+
+  it("does not share the event object with the plan", () => {
+    const [p] = planNotifications({ ...none, webhooks: ["https://h/x"] }, event);
+    expect((p?.payload.body as { event: NotifyEvent }).event).not.toBe(event);
+  });
+});

@@ -1,0 +1,79 @@
+import { flatten, summaryLine, templateVars, type NotifyEvent } from "./summary.js";
+import { renderArgv } from "./template.js";
+
+/** How one session wants to be told. Templates are already split and validated. */
+export interface NotifySettings {
+  commands: string[][];
+  webhooks: string[];
+  /** true: always try (a missing desktop is a failure); "auto": only where there is one. */
+  desktop: boolean | "auto";
+}
+
+export type NotifyChannel = "command" | "webhook" | "desktop";
+
+export interface PlannedNotification {
+  channel: NotifyChannel;
+  /** argv[0], the webhook URL, or "notify-send". */
+  target: string;
+  payload: {
+    argv?: string[];
+    body?: object;
+    title?: string;
+    text?: string;
+    /** Desktop only: skip quietly (not a failure) when there is no desktop session. */
+    optional?: boolean;
+  };
+}
+
+/** Webhook body: `text` for Slack-compatible hooks, `event` for programs. */
+export interface WebhookBody {
+  text: string;
+  event: NotifyEvent;
+}
+
+/**
+ * Decide every notification for one ended run. Pure: rendering only, no I/O,
+ * so the plan can be stored before anything is sent. Identical commands and
+ * URLs (config plus a flag naming the same one) are sent once.
+ */
+export function planNotifications(
+  settings: NotifySettings,
+  event: NotifyEvent,
+): PlannedNotification[] {
+  const text = summaryLine(event);
+  const vars = templateVars(event);
+  const planned: PlannedNotification[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, p: PlannedNotification): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    planned.push(p);
+  };
+
+  for (const words of settings.commands) {
+    const argv = renderArgv(words, vars);
+    const program = argv[0];
+    // Empty templates are rejected at launch (validateTemplate); skip rather than plan a spawn of "".
+    if (program === undefined || program === "") continue;
+    add(`command\0${JSON.stringify(argv)}`, {
+      channel: "command",
+      target: program,
+      payload: { argv },
+    });
+  }
+
+  for (const url of settings.webhooks) {
+    const body: WebhookBody = { text, event: { ...event } };
+    add(`webhook\0${url}`, { channel: "webhook", target: url, payload: { body } });
+  }
+
+  if (settings.desktop !== false) {
+    const payload: PlannedNotification["payload"] = {
+      title: `agentmux: ${flatten(event.name, 80)} ${event.state}`,
+      text,
+    };
+    if (settings.desktop === "auto") payload.optional = true;
+    add("desktop", { channel: "desktop", target: "notify-send", payload });
+  }
+  return planned;
+}
