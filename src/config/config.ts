@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { AgentmuxError } from "../util/errors.js";
+import { arrayOf, bool, either, num, object, oneOf, recordOf, str } from "./validate.js";
+
+/**
+ * The config file: JSON at $AGENTMUX_CONFIG, else $XDG_CONFIG_HOME/agentmux/config.json,
+ * else ~/.config/agentmux/config.json. Missing is fine; malformed is an error listing
+ * every problem with its key path. Flags override it; see docs/config.md.
+ */
+const agentOverride = object({
+  command: arrayOf(str),
+  args: arrayOf(str),
+  env: recordOf(str),
+});
+
+const schema = object({
+  socket: str,
+  journalDir: str,
+  killGraceSeconds: num(0, 600),
+  notify: object({
+    commands: arrayOf(str),
+    openclaw: bool,
+    webhooks: arrayOf(str),
+    desktop: either(bool, oneOf("auto"), 'true, false or "auto"'),
+  }),
+  agents: object({
+    codex: agentOverride,
+    claude: agentOverride,
+    ralphy: agentOverride,
+    cmd: agentOverride,
+    demo: agentOverride,
+  }),
+});
+
+export interface AgentOverride {
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export interface Config {
+  path: string;
+  socket?: string;
+  journalDir?: string;
+  killGraceSeconds?: number;
+  notify: { commands: string[]; openclaw: boolean; webhooks: string[]; desktop: boolean | "auto" };
+  agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AGENTMUX_CONFIG) return resolve(env.AGENTMUX_CONFIG);
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  return join(base, "agentmux", "config.json");
+}
+
+/** Expand a leading ~ (config values are written by hand). */
+export function expandHome(p: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (p === "~") return env.HOME || homedir();
+  if (p.startsWith("~/")) return join(env.HOME || homedir(), p.slice(2));
+  return p;
+}
+
+export function parseConfig(text: string, path: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AgentmuxError("config", `${path} is not valid JSON: ${(e as Error).message}`, {
+      hint: "fix the file or move it aside; see docs/config.md",
+    });
+  }
+  const problems: string[] = [];
+  const c = schema(raw, "", problems);
+  if (problems.length > 0 || c === undefined) {
+    throw new AgentmuxError("config", `${path} has ${problems.length} problem(s):\n  ${problems.join("\n  ")}`, {
+      hint: "see docs/config.md for the keys and their types",
+    });
+  }
+  const cfg: Config = {
+    path,
+    notify: {
+      commands: c.notify?.commands ?? [],
+      openclaw: c.notify?.openclaw ?? false,
+      webhooks: c.notify?.webhooks ?? [],
+      desktop: c.notify?.desktop ?? "auto",
+    },
+    agents: c.agents ?? {},
+  };
+  if (c.socket !== undefined) cfg.socket = c.socket;
+  if (c.journalDir !== undefined) cfg.journalDir = c.journalDir;
+  if (c.killGraceSeconds !== undefined) cfg.killGraceSeconds = c.killGraceSeconds;
+  return cfg;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const path = configPath(env);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return parseConfig("{}", path);
+    throw new AgentmuxError("config", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  return parseConfig(text, path);
+}
+
+/** The tmux socket: --socket, then $AGENTMUX_SOCKET, then config, then ~/.tmux/sock. */
+export function resolveSocket(flag: string | undefined, cfg: Config, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = flag ?? env.AGENTMUX_SOCKET ?? cfg.socket ?? "~/.tmux/sock";
+  return resolve(expandHome(chosen, env));
+}
+
+/** The journal directory: --journal, then $AGENTMUX_JOURNAL_DIR, then config; none by default. */
+export function resolveJournalDir(
+  flag: string | undefined,
+  cfg: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const chosen = flag ?? env.AGENTMUX_JOURNAL_DIR ?? cfg.journalDir;
+  return chosen === undefined || chosen === "" ? undefined : resolve(expandHome(chosen, env));
+}
