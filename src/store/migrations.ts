@@ -1,0 +1,82 @@
+/**
+ * The schema, as an ordered list: migration N brings user_version N-1 to N.
+ * Append only; never edit a migration that has shipped (databases in the wild
+ * already ran it). Each one runs in its own transaction (see open.ts).
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sessions, their runs, the notification outbox, and key/value meta.
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- 'agent' | 'loop'
+    agent TEXT NOT NULL,
+    spec TEXT NOT NULL,              -- JSON (SessionSpec)
+    created_at TEXT NOT NULL,
+    removed_at TEXT
+  );
+  -- A name is reusable after rm; removed sessions stay as history.
+  CREATE UNIQUE INDEX sessions_live_name ON sessions(name) WHERE removed_at IS NULL;
+
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    run_no INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    run_dir TEXT NOT NULL,
+    log_path TEXT NOT NULL,
+    tmux_session_id TEXT,
+    runner_pid INTEGER,
+    runner_start TEXT,
+    agent_pid INTEGER,
+    agent_start TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    exit_code INTEGER,
+    signal TEXT,
+    end_reason TEXT,
+    kill_requested INTEGER NOT NULL DEFAULT 0,
+    start_commit TEXT,
+    evidence TEXT,                   -- JSON (Evidence)
+    verdict TEXT,
+    diagnosis TEXT,                  -- JSON (Diagnosis)
+    journal_file TEXT,
+    finished_at TEXT,                -- when verification/notification bookkeeping completed
+    UNIQUE (session_id, run_no)      -- also the index for "latest run of each session"
+  );
+
+  CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    payload TEXT NOT NULL,           -- JSON
+    state TEXT NOT NULL,             -- pending | sending | delivered | failed
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    claimed_by TEXT,
+    claimed_at TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT
+  );
+  -- listNotifications, and the cascade when a run is purged.
+  CREATE INDEX notifications_run ON notifications(run_id);
+  -- claimPending: pending rows, and sending rows by claim age.
+  CREATE INDEX notifications_open ON notifications(state, claimed_at);
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+/** The newest schema version this code knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Written into the database header (PRAGMA application_id) by the first
+ * migration, so another program's SQLite file is recognised and left alone.
+ * "amux" in ASCII.
+ */
+export const APPLICATION_ID = 0x616d7578;

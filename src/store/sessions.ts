@@ -1,0 +1,102 @@
+import { AgentmuxError, show } from "../util/errors.js";
+import { toRun, toSession, type RunRow, type SessionKind, type SessionRow } from "./rows.js";
+import { nowIso, sqliteCode, type Row, type Sql } from "./sql.js";
+
+export interface NewSession {
+  name: string;
+  kind: SessionKind;
+  agent: string;
+  spec: unknown;
+}
+
+export interface SessionWithRun {
+  session: SessionRow;
+  /** The run with the highest run_no, or null when the session never ran. */
+  run: RunRow | null;
+}
+
+export function createSession(sql: Sql, input: NewSession): SessionRow {
+  try {
+    const row = sql
+      .stmt(
+        "INSERT INTO sessions (name, kind, agent, spec, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+      )
+      .get(input.name, input.kind, input.agent, JSON.stringify(input.spec), nowIso());
+    return toSession(row as Row);
+  } catch (e) {
+    if (sqliteCode(e) === "SQLITE_CONSTRAINT_UNIQUE") {
+      throw new AgentmuxError("exists", `A session named ${show(input.name)} already exists`, {
+        hint: `pick another --name, or remove the old one first: agentmux rm ${input.name}`,
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** The live (not removed) session of that name. */
+export function getSession(sql: Sql, name: string): SessionRow | null {
+  const row = sql.stmt("SELECT * FROM sessions WHERE name = ? AND removed_at IS NULL").get(name);
+  return row ? toSession(row) : null;
+}
+
+/** By id, removed or not (runs keep pointing at their session). */
+export function getSessionById(sql: Sql, id: number): SessionRow | null {
+  const row = sql.stmt("SELECT * FROM sessions WHERE id = ?").get(id);
+  return row ? toSession(row) : null;
+}
+
+export function listSessions(sql: Sql, opts: { includeRemoved?: boolean } = {}): SessionRow[] {
+  const rows = opts.includeRemoved
+    ? sql.stmt("SELECT * FROM sessions ORDER BY id").all()
+    : sql.stmt("SELECT * FROM sessions WHERE removed_at IS NULL ORDER BY id").all();
+  return rows.map(toSession);
+}
+
+/** `rm`: the name becomes free, the record and its runs stay as history. Idempotent. */
+export function markRemoved(sql: Sql, id: number): void {
+  sql
+    .stmt("UPDATE sessions SET removed_at = ? WHERE id = ? AND removed_at IS NULL")
+    .run(nowIso(), id);
+}
+
+/** `rm --purge`: the session, its runs and their notifications (ON DELETE CASCADE). */
+export function purgeSession(sql: Sql, id: number): void {
+  sql.stmt("DELETE FROM sessions WHERE id = ?").run(id);
+}
+
+/** Restarts rebuild argv; the spec keeps the latest one. */
+export function updateSessionSpec(sql: Sql, id: number, spec: unknown): void {
+  const result = sql
+    .stmt("UPDATE sessions SET spec = ? WHERE id = ?")
+    .run(JSON.stringify(spec), id);
+  if (result.changes === 0) throw new AgentmuxError("not-found", `No session with id ${id}`);
+}
+
+// The latest run is found by the UNIQUE (session_id, run_no) index: one
+// index seek per session inside a single statement, however many runs exist.
+const WITH_LATEST = `
+  SELECT s.*, r.* FROM sessions s
+  LEFT JOIN runs r ON r.session_id = s.id
+    AND r.run_no = (SELECT MAX(run_no) FROM runs WHERE session_id = s.id)`;
+
+/** What `agentmux ls` shows: every session with its latest run, in one query. */
+export function listSessionsWithLatestRun(
+  sql: Sql,
+  opts: { includeRemoved?: boolean } = {},
+): SessionWithRun[] {
+  const stmt = opts.includeRemoved
+    ? sql.stmt(`${WITH_LATEST} ORDER BY s.id`)
+    : sql.stmt(`${WITH_LATEST} WHERE s.removed_at IS NULL ORDER BY s.id`);
+  // Both tables have an `id`, so rows come back as arrays and are split by
+  // each column's table. (Measured: about twice as fast as expand(), which
+  // does the same per cell.)
+  const columns = stmt.columns().map((c) => ({ name: c.name, isRun: c.table === "runs" }));
+  const rows = stmt.raw(true).all() as unknown as unknown[][];
+  return rows.map((values) => {
+    const session: Row = {};
+    const run: Row = {};
+    columns.forEach((c, i) => ((c.isRun ? run : session)[c.name] = values[i]));
+    return { session: toSession(session), run: run.id === null ? null : toRun(run) };
+  });
+}

@@ -1,0 +1,128 @@
+import type { RunState } from "../sessions/types.js";
+import * as notifications from "./notifications.js";
+import type { ClaimOptions, NewNotification } from "./notifications.js";
+import type { NotificationRow, RunPatch, RunRow, SessionRow } from "./rows.js";
+import * as runs from "./runs.js";
+import type { NewRun } from "./runs.js";
+import * as sessions from "./sessions.js";
+import type { NewSession, SessionWithRun } from "./sessions.js";
+import { Sql, type Db } from "./sql.js";
+
+export type {
+  NotificationRow,
+  NotificationState,
+  RunPatch,
+  RunRow,
+  SessionKind,
+  SessionRow,
+} from "./rows.js";
+export type { ClaimOptions, NewNotification } from "./notifications.js";
+export type { NewRun } from "./runs.js";
+export type { NewSession, SessionWithRun } from "./sessions.js";
+
+/**
+ * The agentmux store: one SQLite connection (WAL) shared with other
+ * processes through transactions. Open it with openStore (open.ts); every
+ * method is synchronous and short. The queries live in sessions.ts, runs.ts
+ * and notifications.ts; this class is the one surface callers see.
+ */
+export class Store {
+  private readonly sql: Sql;
+
+  /** @internal Use openStore(dir). */
+  constructor(
+    db: Db,
+    /** The database file. */
+    readonly path: string,
+  ) {
+    this.sql = new Sql(db);
+  }
+
+  // sessions
+  createSession(input: NewSession): SessionRow {
+    return sessions.createSession(this.sql, input);
+  }
+  getSession(name: string): SessionRow | null {
+    return sessions.getSession(this.sql, name);
+  }
+  getSessionById(id: number): SessionRow | null {
+    return sessions.getSessionById(this.sql, id);
+  }
+  listSessions(opts: { includeRemoved?: boolean } = {}): SessionRow[] {
+    return sessions.listSessions(this.sql, opts);
+  }
+  listSessionsWithLatestRun(opts: { includeRemoved?: boolean } = {}): SessionWithRun[] {
+    return sessions.listSessionsWithLatestRun(this.sql, opts);
+  }
+  markRemoved(id: number): void {
+    sessions.markRemoved(this.sql, id);
+  }
+  purgeSession(id: number): void {
+    sessions.purgeSession(this.sql, id);
+  }
+  updateSessionSpec(id: number, spec: unknown): void {
+    sessions.updateSessionSpec(this.sql, id, spec);
+  }
+
+  // runs
+  createRun(sessionId: number, input: NewRun): RunRow {
+    return runs.createRun(this.sql, sessionId, input);
+  }
+  getRun(id: number): RunRow | null {
+    return runs.getRun(this.sql, id);
+  }
+  latestRun(sessionId: number): RunRow | null {
+    return runs.latestRun(this.sql, sessionId);
+  }
+  listRuns(sessionId: number): RunRow[] {
+    return runs.listRuns(this.sql, sessionId);
+  }
+  updateRun(id: number, patch: RunPatch): RunRow {
+    return runs.updateRun(this.sql, id, patch);
+  }
+  transitionRun(id: number, to: RunState, patch: RunPatch = {}): RunRow {
+    return runs.transitionRun(this.sql, id, to, patch);
+  }
+  trySettle(id: number, to: RunState, patch: RunPatch = {}): RunRow | null {
+    return runs.trySettle(this.sql, id, to, patch);
+  }
+
+  // notifications
+  addNotifications(runId: number, items: readonly NewNotification[]): NotificationRow[] {
+    return notifications.addNotifications(this.sql, runId, items);
+  }
+  claimPending(opts: ClaimOptions): NotificationRow[] {
+    return notifications.claimPending(this.sql, opts);
+  }
+  markDelivered(id: number): void {
+    notifications.markDelivered(this.sql, id);
+  }
+  markAttemptFailed(id: number, error: string, opts: { final: boolean }): void {
+    notifications.markAttemptFailed(this.sql, id, error, opts);
+  }
+  listNotifications(runId: number): NotificationRow[] {
+    return notifications.listNotifications(this.sql, runId);
+  }
+
+  // meta
+  getMeta(key: string): string | null {
+    const row = this.sql.stmt("SELECT value FROM meta WHERE key = ?").get(key);
+    return row ? (row.value as string) : null;
+  }
+  setMeta(key: string, value: string): void {
+    this.sql
+      .stmt(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+
+  /** Several store calls as one IMMEDIATE transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.sql.immediate(fn);
+  }
+
+  close(): void {
+    if (this.sql.db.open) this.sql.db.close();
+  }
+}
