@@ -1,0 +1,212 @@
+import { isAbsolute } from "node:path";
+import { AgentmuxError, show } from "../util/errors.js";
+import { CREATED_FORMAT, PANE_FORMAT, SESSION_FORMAT } from "./format.js";
+import { shellQuote, tmuxArg, tmuxFormatEscape, tmuxTimeFormatEscape } from "./quote.js";
+
+/**
+ * Pure builders of tmux argv (after `tmux -u -S SOCKET`). Every argument goes
+ * through tmuxArg; the only ";" elements are the separators meant here.
+ *
+ * Targets: `=NAME` matches a session name exactly (plain `NAME` would also
+ * match a prefix, so `agent-1` could hit `agent-10`). Commands whose target is
+ * a window or pane (set-option, pipe-pane, capture-pane) need `=NAME:` — tmux
+ * 3.3 answers "no such session: =NAME" for those without the colon.
+ */
+
+/** Global client flags. -u: without a UTF-8 locale tmux prints non-ASCII names as "_". */
+export function socketArgs(socketPath: string): string[] {
+  return ["-u", "-S", socketPath];
+}
+
+export interface NewSessionSpec {
+  name: string;
+  /** The pane's argv, 2+ elements: tmux execs those directly, but runs 1 through sh -c. */
+  command: readonly string[];
+  /** Absolute path the pane's output is appended to (pipe-pane). */
+  logPath: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * One invocation that creates the session, keeps its pane after exit and
+ * starts logging. One invocation because tmux runs the chained commands before
+ * its event loop reads the pane's output or reaps it: a command that prints
+ * and exits at once is still logged, and its pane still kept. If new-session
+ * fails (duplicate name), tmux skips the rest of the chain.
+ *
+ * No -c DIR (tmux format-expands it; the runner changes directory itself) and
+ * no -e (values would be visible in every process listing).
+ */
+export function newSessionArgs(spec: NewSessionSpec): string[] {
+  const name = checkName(spec.name);
+  if (spec.command.length < 2) {
+    throw new AgentmuxError(
+      "bad-value",
+      `Expected the pane command as 2 or more argv elements, got ${show(spec.command)}`,
+      {
+        hint: "tmux runs a single-element command through sh -c; pass the program and its arguments",
+      },
+    );
+  }
+  if (!isAbsolute(spec.logPath)) {
+    throw new AgentmuxError(
+      "bad-value",
+      `Expected an absolute log path, got ${show(spec.logPath)}`,
+      {
+        hint: "pipe-pane's shell runs in the tmux server's directory, not ours",
+      },
+    );
+  }
+  const size = [...dimension("-x", spec.width), ...dimension("-y", spec.height)];
+  const pane = tmuxArg(paneTarget(name));
+  // pipe-pane's command is expanded by tmux (formats and strftime), then run by sh -c.
+  const pipe = tmuxTimeFormatEscape(`exec cat >> ${shellQuote(spec.logPath)}`);
+  // tmux 3.3 strftime-expands it in an 8 KiB buffer and runs "" on overflow.
+  if (Buffer.byteLength(pipe) > 8000) {
+    throw new AgentmuxError("bad-value", `Expected a shorter log path, got ${show(spec.logPath)}`, {
+      hint: "use a shorter state directory",
+    });
+  }
+  return [
+    "new-session",
+    "-d",
+    // -s is format-expanded too (tmux 3.3 turns "#{pid}x" into "1234x").
+    "-s",
+    tmuxArg(tmuxFormatEscape(name)),
+    ...size,
+    "-P",
+    "-F",
+    CREATED_FORMAT,
+    "--",
+    ...spec.command.map(tmuxArg),
+    ";",
+    "set-option",
+    "-w",
+    "-t",
+    pane,
+    "remain-on-exit",
+    "on",
+    ";",
+    "pipe-pane",
+    "-o",
+    "-t",
+    pane,
+    tmuxArg(pipe),
+  ];
+}
+
+export function listSessionsArgs(): string[] {
+  return ["list-sessions", "-F", SESSION_FORMAT];
+}
+
+export function listPanesArgs(): string[] {
+  return ["list-panes", "-a", "-F", PANE_FORMAT];
+}
+
+export function hasSessionArgs(name: string): string[] {
+  return ["has-session", "-t", tmuxArg(sessionTarget(name))];
+}
+
+export function killSessionArgs(name: string): string[] {
+  return ["kill-session", "-t", tmuxArg(sessionTarget(name))];
+}
+
+export function attachSessionArgs(name: string): string[] {
+  return ["attach-session", "-t", tmuxArg(sessionTarget(name))];
+}
+
+/** From inside tmux on the same server: move this client instead of nesting. */
+export function switchClientArgs(name: string): string[] {
+  return ["switch-client", "-t", tmuxArg(sessionTarget(name))];
+}
+
+/**
+ * The last `lines` lines of history plus the visible screen, wrapped lines
+ * joined (-J). The caller trims the blank rows below the output.
+ */
+export function capturePaneArgs(name: string, lines: number): string[] {
+  if (!Number.isSafeInteger(lines) || lines < 1) {
+    throw new AgentmuxError(
+      "bad-value",
+      `Expected a positive number of lines, got ${show(lines)}`,
+      {
+        hint: "e.g. -n 50",
+      },
+    );
+  }
+  return ["capture-pane", "-p", "-J", "-S", `-${lines}`, "-t", tmuxArg(paneTarget(name))];
+}
+
+/** A session option on one session only (never -g: the user's server is not ours). */
+export function setSessionOptionArgs(name: string, option: string, value: string): string[] {
+  return ["set-option", "-t", tmuxArg(paneTarget(name)), "--", checkOption(option), tmuxArg(value)];
+}
+
+/** A window option on the session's current window. */
+export function setWindowOptionArgs(name: string, option: string, value: string): string[] {
+  return [
+    "set-option",
+    "-w",
+    "-t",
+    tmuxArg(paneTarget(name)),
+    "--",
+    checkOption(option),
+    tmuxArg(value),
+  ];
+}
+
+export function serverPidArgs(): string[] {
+  return ["display-message", "-p", "#{pid}"];
+}
+
+export function killServerArgs(): string[] {
+  return ["kill-server"];
+}
+
+function sessionTarget(name: string): string {
+  return `=${checkName(name)}`;
+}
+
+function paneTarget(name: string): string {
+  return `=${checkName(name)}:`;
+}
+
+/**
+ * tmux 3.3 silently rewrites ":" and "." in a new name to "_" and stores
+ * control characters escaped, so a name with any of those could never be
+ * targeted again by the name we were given.
+ */
+function checkName(name: string): string {
+  if (name === "" || /[:.\x00-\x1f\x7f]/.test(name)) {
+    throw new AgentmuxError(
+      "bad-name",
+      `Expected a tmux session name without ":", "." or control characters, got ${show(name)}`,
+      { hint: "agentmux names use letters, digits, - and _" },
+    );
+  }
+  return name;
+}
+
+function checkOption(option: string): string {
+  if (!/^@?[A-Za-z][A-Za-z0-9_-]*$/.test(option)) {
+    throw new AgentmuxError("bad-value", `Expected a tmux option name, got ${show(option)}`, {
+      hint: "e.g. remain-on-exit or @agentmux-run",
+    });
+  }
+  return option;
+}
+
+function dimension(flag: string, value: number | undefined): string[] {
+  if (value === undefined) return [];
+  if (!Number.isSafeInteger(value) || value < 1 || value > 10000) {
+    throw new AgentmuxError(
+      "bad-value",
+      `Expected a pane size of 1-10000 cells, got ${show(value)}`,
+      {
+        hint: "omit it to use tmux's default-size",
+      },
+    );
+  }
+  return [flag, String(value)];
+}
