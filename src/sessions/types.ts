@@ -33,6 +33,10 @@ export interface Diagnosis {
   code: string;
   summary: string;
   fix?: string;
+  /** When a usage limit resets (ISO 8601), when the agent's message said so. */
+  resetAt?: string;
+  /** How long the API asked to wait before retrying a rate-limited request. */
+  retryAfterMs?: number;
 }
 
 /** How one run ended, as recorded by the runner. */
