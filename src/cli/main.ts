@@ -1,1 +1,89 @@
-export {};
+#!/usr/bin/env node
+import { isAgentmuxError } from "../util/errors.js";
+import { err, out } from "./output.js";
+
+/**
+ * Entry point: picks the command and loads only its module, so `agentmux ls`
+ * never pays for what `agentmux run` needs. The only place that exits.
+ */
+const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+  run: () => import("./commands/run.js"),
+  ls: () => import("./commands/ls.js"),
+  status: () => import("./commands/status.js"),
+  tail: () => import("./commands/tail.js"),
+  attach: () => import("./commands/attach.js"),
+  kill: () => import("./commands/kill.js"),
+  restart: () => import("./commands/restart.js"),
+  rm: () => import("./commands/rm.js"),
+  verify: () => import("./commands/verify.js"),
+  demo: () => import("./commands/demo.js"),
+  _finish: () => import("./commands/finish.js"),
+};
+
+export const HELP = `agentmux — run AI coding agents in persistent tmux sessions, and know how they ended
+
+Usage:
+  agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]
+  agentmux ls [--all]                  sessions on the socket (agentmux's and foreign ones)
+  agentmux status <name>               state, exit, evidence, verdict, diagnosis
+  agentmux tail <name> [-n N] [-f]     the session's output
+  agentmux attach <name>               attach to its tmux session
+  agentmux kill <name>                 stop it (TERM, grace, KILL); output stays readable
+  agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
+  agentmux rm <name> [--purge]         remove a finished session
+  agentmux verify <name>               re-check with git what the latest run changed
+  agentmux demo                        try it with the built-in demo agent (no API key)
+
+Every command takes --json and --socket PATH (default ~/.tmux/sock, or $AGENTMUX_SOCKET).
+State: $AGENTMUX_HOME (default ~/.local/state/agentmux). Docs: docs/ and README.md.
+Run "agentmux <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-v" || command === "version") {
+    const { readFileSync } = await import("node:fs");
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    out(pkg.version);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    err(
+      `agentmux: unknown command ${JSON.stringify(command)}\nhint: agentmux --help lists the commands`,
+    );
+    return 2;
+  }
+  const mod = await load();
+  return mod.main(rest);
+}
+
+// A reader that goes away (`agentmux ls | head`, a pane that closed) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE" && e.code !== "EIO") throw e;
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const json = process.argv.includes("--json");
+    if (isAgentmuxError(e)) {
+      if (json) out(JSON.stringify({ error: e.toJSON() }));
+      err(`agentmux: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}`);
+      process.exitCode = e.code === "usage" ? 2 : 1;
+    } else {
+      if (json) out(JSON.stringify({ error: { code: "internal", message: String(e) } }));
+      err(`agentmux: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,180 @@
+#!/usr/bin/perl
+# agentmux supervisor: the process tmux starts in the pane of a plain session.
+#
+#   perl runner.pl RUNDIR NODE MAIN_JS
+#
+# It is perl, not node, because it stays resident for as long as the agent
+# runs (hours): a bare perl costs ~4 MB of RSS where node costs ~40 MB, and
+# unlike POSIX sh it sees the agent's full wait status, so "exit 137" and
+# "killed by SIGKILL" stay different facts. It uses no modules at all (not
+# even strict) to stay that small; everything else happens in node once the
+# agent has exited (`agentmux _finish RUNDIR`).
+#
+# Inputs, written by `agentmux run` (all in RUNDIR, mode 0600):
+#   argv        the agent's argv, NUL-terminated elements (never a shell string)
+#   env         the agent's complete environment, NUL-terminated KEY=VALUE
+#   cwd         the working directory
+#   runner.conf key=value lines: stdin=prompt|null|tty, grace=SECONDS
+#   prompt      the prompt bytes, given to the agent on stdin when stdin=prompt
+# Outputs:
+#   started     "RUNNER_PID AGENT_PID AGENT_START_TICKS RUNNER_START_TICKS\n";
+#               its mtime is the start time
+#   exit        "CODE SIGNAL REASON\n" (- when absent); its mtime is the exit time
+#   exec-error  why the agent could not be started (then CODE is 127)
+
+my ($dir, $node, $main) = @ARGV;
+die "usage: runner.pl RUNDIR NODE MAIN_JS\n" unless defined $main;
+
+sub slurp {
+    my ($path) = @_;
+    open(my $fh, '<:raw', $path) or return undef;
+    local $/;
+    my $data = <$fh>;
+    close $fh;
+    return $data;
+}
+
+# Write-then-rename so a reader never sees half a record.
+sub spew {
+    my ($path, $data) = @_;
+    my $tmp = "$path.$$.tmp";
+    open(my $fh, '>:raw', $tmp) or return 0;
+    print $fh $data;
+    close($fh) or return 0;
+    return rename($tmp, $path);
+}
+
+sub start_ticks {
+    my ($pid) = @_;
+    my $stat = slurp("/proc/$pid/stat");
+    return '-' unless defined $stat;
+    $stat =~ s/^.*\) //s;    # comm may hold spaces and parentheses
+    my @f = split / /, $stat;
+    return defined $f[19] ? $f[19] : '-';
+}
+
+my @argv = grep { length } split /\0/, (slurp("$dir/argv") // '');
+my %env;
+for my $kv (split /\0/, (slurp("$dir/env") // '')) {
+    my $i = index($kv, '=');
+    $env{ substr($kv, 0, $i) } = substr($kv, $i + 1) if $i > 0;
+}
+my $cwd = slurp("$dir/cwd");
+my %conf = map { /^([a-z]+)=(.*)$/ ? ($1, $2) : () } split /\n/, (slurp("$dir/runner.conf") // '');
+my $stdin = $conf{stdin} // 'tty';
+my $grace = $conf{grace} // 5;
+
+if (!@argv || !defined $cwd) {
+    print STDERR "agentmux: run directory $dir is incomplete; nothing was started\n";
+    spew("$dir/exit", "127 - incomplete\n");
+    exec { $node } $node, $main, '_finish', $dir;
+    exit 127;
+}
+
+# TIOCSPGRP: hand the terminal to the agent's process group, so Ctrl-C in an
+# attached pane reaches the agent and a TUI agent can read its keyboard.
+my $TIOCSPGRP = $^O eq 'darwin' ? 0x80047476 : 0x5410;
+my $tty_ok = -t STDERR;
+
+# A pane that is gone must not kill us with SIGPIPE before we record the exit.
+$SIG{PIPE} = 'IGNORE';
+
+my $pid = fork();
+if (!defined $pid) {
+    print STDERR "agentmux: cannot fork: $!\n";
+    spew("$dir/exec-error", "fork: $!");
+    spew("$dir/exit", "127 - fork-failed\n");
+    exec { $node } $node, $main, '_finish', $dir;
+    exit 127;
+}
+if ($pid == 0) {
+    setpgrp(0, 0);
+    if ($tty_ok) {
+        # A background group calling tcsetpgrp gets SIGTTOU unless it ignores it.
+        $SIG{TTOU} = 'IGNORE';
+        ioctl(STDERR, $TIOCSPGRP, pack('i', $$));
+        $SIG{TTOU} = 'DEFAULT';
+    }
+    $SIG{PIPE} = 'DEFAULT';    # ignored signals survive exec; the agent gets defaults
+    if (!chdir($cwd)) {
+        my $err = "cannot enter $cwd: $!";
+        print STDERR "agentmux: $err\n";
+        spew("$dir/exec-error", $err);
+        exit 127;
+    }
+    %ENV = %env;
+    if ($stdin eq 'prompt') {
+        open(STDIN, '<', "$dir/prompt") or do {
+            spew("$dir/exec-error", "cannot open the prompt file: $!");
+            exit 127;
+        };
+    } elsif ($stdin eq 'null') {
+        open(STDIN, '<', '/dev/null');
+    }
+    # The block form of exec never involves a shell, whatever argv holds.
+    exec { $argv[0] } @argv;
+    my $err = "cannot run $argv[0]: $!";
+    print STDERR "agentmux: $err\n";
+    spew("$dir/exec-error", $err);
+    exit 127;
+}
+
+# Both sides set the group: whichever runs first wins the race harmlessly.
+setpgrp($pid, $pid);
+spew("$dir/started", "$$ $pid " . start_ticks($pid) . " " . start_ticks($$) . "\n");
+
+my $reason = '-';
+my $stopping = 0;
+sub stop_agent {
+    my ($why) = @_;
+    return if $stopping;
+    $stopping = 1;
+    $reason = $why;
+    kill('TERM', -$pid);
+    kill('CONT', -$pid);    # a stopped agent cannot act on TERM
+    alarm($grace);
+}
+# HUP: the pane or the whole tmux server went away. TERM: `agentmux kill`.
+$SIG{HUP}  = sub { stop_agent('hangup') };
+$SIG{TERM} = sub { stop_agent('terminated') };
+$SIG{INT}  = sub { stop_agent('interrupted') };
+$SIG{ALRM} = sub { kill('KILL', -$pid) };
+
+# perl restarts waitpid after running a signal handler, so this returns only
+# when the agent itself has been reaped.
+my $status;
+while (1) {
+    my $w = waitpid($pid, 0);
+    if ($w == $pid) { $status = $?; last; }
+    if ($w == -1)   { $status = -1; last; }
+}
+my $code = $status == -1 ? '-' : ($status & 127) ? '-' : ($status >> 8);
+my $sig  = $status == -1 ? '-' : ($status & 127) ? ($status & 127) : '-';
+spew("$dir/exit", "$code $sig $reason\n");
+
+# Whatever the agent left behind in its group (a dev server, a test watcher)
+# must not outlive it unsupervised: TERM, grace, KILL.
+$SIG{ALRM} = 'DEFAULT';
+alarm(0);
+if (kill(0, -$pid)) {
+    kill('TERM', -$pid);
+    kill('CONT', -$pid);
+    my $waited = 0;
+    while ($waited < $grace * 10 && kill(0, -$pid)) {
+        select(undef, undef, undef, 0.1);
+        $waited++;
+    }
+    kill('KILL', -$pid);
+}
+
+if ($tty_ok) {
+    # Take the terminal back so the finisher is the foreground job again.
+    local $SIG{TTOU} = 'IGNORE';
+    ioctl(STDERR, $TIOCSPGRP, pack('i', getpgrp()));
+}
+$SIG{HUP} = 'IGNORE';    # the finisher must record the exit even if the pane is gone
+$SIG{TERM} = 'DEFAULT';
+$SIG{INT} = 'DEFAULT';
+exec { $node } $node, $main, '_finish', $dir;
+print STDERR "agentmux: cannot start the finisher ($node): $!; the exit is recorded in $dir/exit\n";
+exit(($code eq '-') ? 1 : $code);

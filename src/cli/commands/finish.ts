@@ -1,0 +1,29 @@
+import { Context } from "../../sessions/context.js";
+import { finishRun } from "../../sessions/finish.js";
+import { runIdOfRunDir, stateDirOfRunDir } from "../../sessions/rundir.js";
+import { err, out } from "../output.js";
+
+/**
+ * `agentmux _finish RUNDIR` — internal: the supervisor execs this in the pane
+ * right after the agent exits. It runs with the tmux server's environment,
+ * so everything it needs comes from the run directory and the store.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const runDir = argv[0];
+  if (runDir === undefined) {
+    err("agentmux _finish: missing run directory (this command is run by agentmux's supervisor)");
+    return 2;
+  }
+  const ctx = new Context({ stateDir: stateDirOfRunDir(runDir) });
+  try {
+    const outcome = await finishRun(ctx, runIdOfRunDir(runDir));
+    if (outcome) {
+      out(`\n${outcome.summary}`);
+      for (const f of outcome.notifications.failed)
+        out(`agentmux: notification via ${f.channel} (${f.target}) failed: ${f.error}; will retry`);
+    }
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { Context } from "../../sessions/context.js";
+import { isLive } from "../../sessions/lifecycle.js";
+import { refreshSession } from "../../sessions/reconcile.js";
+import type { SessionSpec } from "../../sessions/spec.js";
+import { foreignJson, statusJson, type StatusJson } from "../../sessions/view.js";
+import type { TmuxPane } from "../../tmux/client.js";
+import { flag, parse, str } from "../args.js";
+import { cell, formatDuration, out, outcome, printJson, table } from "../output.js";
+
+const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
+
+/** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
+export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
+  const store = ctx.store();
+  const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
+  const socket = ctx.socket;
+  // One list-panes per socket, shared by every session on it.
+  const panesBySocket = new Map<string, TmuxPane[]>();
+  const panesOf = async (s: string): Promise<TmuxPane[]> => {
+    let panes = panesBySocket.get(s);
+    if (!panes) {
+      panes = await ctx.tmux(s).listPanes();
+      panesBySocket.set(s, panes);
+    }
+    return panes;
+  };
+  const result: StatusJson[] = [];
+  for (const row of rows) {
+    const spec = row.session.spec as SessionSpec;
+    let { run } = row;
+    let panes: TmuxPane[] | undefined;
+    if (run && isLive(run.state)) {
+      panes = await panesOf(spec.socket);
+      run = (await refreshSession(ctx, row.session, panes)).run;
+    }
+    const pane = panes?.find((p) => p.sessionName === row.session.name);
+    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane));
+  }
+  const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
+  const panes = await panesOf(socket);
+  const foreignNames = [...new Set(panes.map((p) => p.sessionName))].filter((n) => !ours.has(n));
+  for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
+  return result;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const p = parse("ls", argv, { all: { type: "boolean", short: "a" } }, USAGE);
+  if (flag(p, "help")) {
+    out(
+      `${USAGE}\n\nLists sessions (latest run of each) and the tmux sessions on the socket that agentmux\ndid not start (state "foreign"; never touched). --all includes removed sessions.`,
+    );
+    return 0;
+  }
+  const ctx = new Context({ socket: str(p, "socket") });
+  try {
+    const list = await listAll(ctx, { all: flag(p, "all") });
+    if (flag(p, "json")) {
+      printJson(list);
+      return 0;
+    }
+    if (list.length === 0) {
+      out('no sessions (start one: agentmux run codex "task" --cwd DIR)');
+      return 0;
+    }
+    out(
+      table(
+        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "NOTE"],
+        list.map((s) => [
+          cell(s.name, 48),
+          s.agent,
+          outcome(s),
+          formatDuration(s.durationMs),
+          s.verdict ?? "-",
+          cell(
+            s.diagnosis && s.diagnosis.code !== "success"
+              ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
+              : "",
+            70,
+          ),
+        ]),
+      ),
+    );
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

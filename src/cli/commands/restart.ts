@@ -1,0 +1,30 @@
+import { Context } from "../../sessions/context.js";
+import { restartSession } from "../../sessions/control.js";
+import { statusJson } from "../../sessions/view.js";
+import { flag, onePositional, parse, str } from "../args.js";
+import { out, printJson } from "../output.js";
+
+const USAGE = "agentmux restart <name> [--json]";
+
+export async function main(argv: string[]): Promise<number> {
+  const p = parse("restart", argv, {}, USAGE);
+  if (flag(p, "help")) {
+    out(
+      `${USAGE}\n\nStarts the session again with the same agent, argv, cwd, environment and prompt,\nas a new run (history is kept). A running session is killed first.`,
+    );
+    return 0;
+  }
+  const name = onePositional(p, "the session name", USAGE);
+  const ctx = new Context({ socket: str(p, "socket") });
+  try {
+    const { session, run } = await restartSession(ctx, name);
+    if (flag(p, "json")) printJson(statusJson(session, run, run.runNo, undefined));
+    else
+      out(
+        `restarted ${name} — run ${run.runNo}${run.runnerPid ? `, pid ${run.runnerPid}` : ""}\n  follow:  agentmux tail ${name} -f`,
+      );
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

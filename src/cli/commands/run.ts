@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { Context } from "../../sessions/context.js";
+import { launch, type LaunchRequest } from "../../sessions/launch.js";
+import { statusJson } from "../../sessions/view.js";
+import type { AgentName } from "../../sessions/types.js";
+import { AgentmuxError, show } from "../../util/errors.js";
+import { flag, list, parse, str } from "../args.js";
+import { out, printJson } from "../output.js";
+
+export const USAGE =
+  "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
+
+const HELP = `${USAGE}
+
+Starts the agent in a detached tmux session and returns at once.
+
+Options:
+  --name NAME          session name (letters, digits, - and _, up to 48); default from agent + prompt
+  --cwd DIR            working directory (default: here)
+  --prompt-file FILE   read the prompt from FILE (- = standard input); any size, byte-exact
+  --env NAME=VALUE     extra environment for the agent (repeatable); values never reach argv or logs
+  --notify-cmd 'TPL'   run this command when it ends; {name} {state} {exitCode} {summary} {cwd}
+                       {verdict} {duration} {commits} {uncommitted} {diagnosis} are replaced
+                       as whole arguments, never through a shell (repeatable)
+  --notify openclaw    preset: openclaw system event --text {summary} --mode now
+  --webhook URL        POST a JSON event ({"text": summary, ...}) when it ends (repeatable)
+  --desktop / --no-desktop   desktop notification via notify-send (default: when available)
+  --no-notify          no notifications from config either
+  --journal DIR        daily notes: add a line to DIR/YYYY-MM-DD.md (or $AGENTMUX_JOURNAL_DIR)
+  --prd FILE, --codex, --claude, --parallel   ralphy's own options
+  --json               print the new session's status as JSON
+  --socket PATH        tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)
+Agents:
+  codex    codex exec (non-interactive; sandbox flags detected from the installed version)
+  claude   claude -p (stream-json; as root it needs --env IS_SANDBOX=1)
+  ralphy   ralphy --codex|--claude --prd FILE
+  cmd      the command after --, e.g. agentmux run cmd -- make test (prompt, if any, on stdin)
+  demo     the built-in scripted demo agent (no API key)`;
+
+const AGENTS: readonly AgentName[] = ["codex", "claude", "ralphy", "cmd", "demo"];
+
+function readPrompt(positional: string | undefined, file: string | undefined): Buffer | undefined {
+  if (positional !== undefined && file !== undefined) {
+    throw new AgentmuxError(
+      "usage",
+      "give the prompt as an argument or with --prompt-file, not both",
+    );
+  }
+  if (positional !== undefined) return Buffer.from(positional, "utf8");
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file === "-" ? 0 : file);
+  } catch (e) {
+    throw new AgentmuxError(
+      "bad-value",
+      `cannot read --prompt-file ${show(file)}: ${(e as Error).message}`,
+    );
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const p = parse(
+    "run",
+    argv,
+    {
+      name: { type: "string" },
+      cwd: { type: "string" },
+      "prompt-file": { type: "string" },
+      env: { type: "string", multiple: true },
+      "notify-cmd": { type: "string", multiple: true },
+      notify: { type: "string", multiple: true },
+      webhook: { type: "string", multiple: true },
+      desktop: { type: "boolean" },
+      "no-desktop": { type: "boolean" },
+      "no-notify": { type: "boolean" },
+      journal: { type: "string" },
+      prd: { type: "string" },
+      codex: { type: "boolean" },
+      claude: { type: "boolean" },
+      parallel: { type: "boolean" },
+    },
+    USAGE,
+  );
+  if (flag(p, "help")) {
+    out(HELP);
+    return 0;
+  }
+  const [agentArg, promptArg, ...extra] = p.positionals;
+  if (agentArg === undefined)
+    throw new AgentmuxError("usage", "missing the agent", { hint: `usage: ${USAGE}` });
+  if (!(AGENTS as readonly string[]).includes(agentArg)) {
+    throw new AgentmuxError(
+      "usage",
+      `Expected an agent of ${AGENTS.join(", ")}, got ${show(agentArg)}`,
+      {
+        hint: "to run any other command: agentmux run cmd -- your-command args",
+      },
+    );
+  }
+  if (extra.length > 0) {
+    throw new AgentmuxError(
+      "usage",
+      `unexpected argument ${show(extra[0])}; quote the prompt as one argument`,
+      {
+        hint: `usage: ${USAGE}`,
+      },
+    );
+  }
+  const agent = agentArg as AgentName;
+  for (const preset of list(p, "notify")) {
+    if (preset !== "openclaw") {
+      throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
+        hint: "for any other command use --notify-cmd 'command {summary}'",
+      });
+    }
+  }
+  if (flag(p, "codex") && flag(p, "claude"))
+    throw new AgentmuxError("usage", "give --codex or --claude, not both");
+  const req: LaunchRequest = {
+    agent,
+    name: str(p, "name"),
+    cwd: str(p, "cwd"),
+    env: list(p, "env"),
+    extraArgs: agent === "cmd" ? [] : p.rest,
+    notifyCommands: list(p, "notify-cmd"),
+    openclaw: list(p, "notify").includes("openclaw"),
+    webhooks: list(p, "webhook"),
+    noNotify: flag(p, "no-notify"),
+    journalDir: str(p, "journal"),
+  };
+  const prompt = readPrompt(promptArg, str(p, "prompt-file"));
+  if (prompt !== undefined) req.prompt = prompt;
+  if (agent === "cmd") req.command = p.rest;
+  if (flag(p, "desktop")) req.desktop = true;
+  if (flag(p, "no-desktop")) req.desktop = false;
+  const prd = str(p, "prd");
+  if (prd !== undefined) req.prdPath = prd;
+  if (flag(p, "claude")) req.engine = "claude";
+  if (flag(p, "codex")) req.engine = "codex";
+  if (flag(p, "parallel")) req.parallel = true;
+
+  const ctx = new Context({ socket: str(p, "socket") });
+  try {
+    const { session, run } = await launch(ctx, req);
+    if (flag(p, "json")) {
+      printJson(statusJson(session, run, 1, undefined));
+      return 0;
+    }
+    const pid = run.runnerPid === null ? "" : `, pid ${run.runnerPid}`;
+    out(
+      [
+        `started ${session.name} (${session.agent}) in ${(session.spec as { cwd: string }).cwd} — run ${run.runNo}${pid}`,
+        `  follow:  agentmux tail ${session.name} -f`,
+        `  attach:  agentmux attach ${session.name}   (detach with Ctrl-b d)`,
+        `  status:  agentmux status ${session.name}`,
+      ].join("\n"),
+    );
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

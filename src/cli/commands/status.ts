@@ -1,0 +1,67 @@
+import { Context } from "../../sessions/context.js";
+import { findSession } from "../../sessions/control.js";
+import { refreshSession } from "../../sessions/reconcile.js";
+import type { SessionSpec } from "../../sessions/spec.js";
+import { statusJson, type StatusJson } from "../../sessions/view.js";
+import { flag, onePositional, parse, str } from "../args.js";
+import { formatDuration, out, outcome, printJson } from "../output.js";
+
+const USAGE = "agentmux status <name> [--json]";
+
+export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
+  const session = findSession(ctx, name);
+  const spec = session.spec as SessionSpec;
+  const panes = await ctx.tmux(spec.socket).listPanes();
+  const view = await refreshSession(ctx, session, panes);
+  const pane = panes.find((p) => p.sessionName === session.name);
+  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane);
+}
+
+export function renderStatus(s: StatusJson): string {
+  const lines = [
+    `${s.name}: ${outcome(s)}${s.verdict ? ` · ${s.verdict}` : ""}`,
+    `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
+    `  command   ${s.command ?? "-"}`,
+    `  cwd       ${s.cwd ?? "-"}`,
+    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${formatDuration(s.durationMs)})`,
+    `  pid       ${s.pid ?? "-"} (supervisor), ${s.agentPid ?? "-"} (agent)`,
+    `  output    ${s.logPath ?? "-"}${s.lastOutputAt ? `   last ${s.lastOutputAt}` : ""}`,
+  ];
+  if (s.evidence) {
+    const e = s.evidence;
+    if (!e.isRepo) lines.push("  git       not a git repository: nothing to verify");
+    else {
+      lines.push(
+        `  commits   ${e.commits.length}${e.commits.map((c) => `\n            ${c.sha.slice(0, 8)} ${c.subject}`).join("")}`,
+      );
+      lines.push(
+        `  changed   ${e.filesChanged.length} file(s)${e.uncommitted.length ? `, ${e.uncommitted.length} uncommitted: ${e.uncommitted.slice(0, 5).join(", ")}` : ""}`,
+      );
+    }
+  }
+  if (s.diagnosis) {
+    lines.push(`  diagnosis ${s.diagnosis.code}: ${s.diagnosis.summary}`);
+    if (s.diagnosis.fix) lines.push(`  fix       ${s.diagnosis.fix}`);
+  }
+  return lines.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const p = parse("status", argv, {}, USAGE);
+  if (flag(p, "help")) {
+    out(
+      `${USAGE}\n\nThe session's latest run: state (starting, running, succeeded, failed, killed, lost),\nexit code or signal, pids, times, git evidence, verdict and diagnosis.`,
+    );
+    return 0;
+  }
+  const name = onePositional(p, "the session name", USAGE);
+  const ctx = new Context({ socket: str(p, "socket") });
+  try {
+    const s = await statusOf(ctx, name);
+    if (flag(p, "json")) printJson(s);
+    else out(renderStatus(s));
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}

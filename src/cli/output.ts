@@ -1,0 +1,48 @@
+import type { StatusJson } from "../sessions/view.js";
+
+/** Writes that never throw when the reader went away (a closed pipe, a dead pane). */
+export function out(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function err(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return "-";
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  const h = Math.floor(m / 60);
+  return `${h}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+
+/** One-line outcome for humans: "succeeded (exit 0)", "failed (SIGKILL)", "running". */
+export function outcome(s: Pick<StatusJson, "state" | "exitCode" | "signal">): string {
+  if (s.state === "running" || s.state === "starting" || s.state === "foreign") return s.state;
+  if (s.signal) return `${s.state} (${s.signal})`;
+  if (s.exitCode !== null) return `${s.state} (exit ${s.exitCode})`;
+  return s.state;
+}
+
+/** Strip control characters from text shown in a table cell (names of foreign sessions, diagnoses). */
+export function cell(text: string, max = 60): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ");
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,127 @@
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { splitTemplate, validateTemplate, OPENCLAW_TEMPLATE } from "../notify/template.js";
+import type { RunRow, SessionRow } from "../store/store.js";
+import { AgentmuxError, show } from "../util/errors.js";
+import { resolveJournalDir } from "../config/config.js";
+import type { Context } from "./context.js";
+import { captureEnv, parseEnvPairs, writeEnvFile } from "./envfile.js";
+import { suggestName, uniqueName, validateName } from "./names.js";
+import type { SessionSpec } from "./spec.js";
+import { assertNotLive, startRun } from "./start-run.js";
+import { sessionDir } from "./rundir.js";
+import { refreshSession } from "./reconcile.js";
+import { checkAgentReady, displayCommand } from "./agent-launch.js";
+import type { AgentName } from "./types.js";
+
+export interface LaunchRequest {
+  agent: AgentName;
+  kind?: "agent" | "loop";
+  prompt?: Buffer;
+  name?: string;
+  cwd?: string;
+  env: string[];
+  extraArgs: string[];
+  command?: string[];
+  prdPath?: string;
+  engine?: "codex" | "claude";
+  parallel?: boolean;
+  notifyCommands: string[];
+  openclaw: boolean;
+  webhooks: string[];
+  desktop?: boolean;
+  journalDir?: string;
+  noNotify?: boolean;
+}
+
+export function resolveCwd(cwd: string | undefined): string {
+  const dir = resolve(cwd ?? process.cwd());
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new AgentmuxError("bad-value", `--cwd ${show(dir)} is not an existing directory`, {
+      hint: "create it first or pass the project's directory",
+    });
+  }
+  return dir;
+}
+
+function notifySettings(ctx: Context, req: LaunchRequest): SessionSpec["notify"] {
+  const cfg = ctx.config().notify;
+  if (req.noNotify) return { commands: [], webhooks: [], desktop: false };
+  const templates = [...cfg.commands, ...req.notifyCommands];
+  const commands = templates.map((t) => {
+    const words = splitTemplate(t);
+    validateTemplate(words);
+    return words;
+  });
+  if (req.openclaw || cfg.openclaw) commands.push([...OPENCLAW_TEMPLATE]);
+  const webhooks = [...cfg.webhooks, ...req.webhooks];
+  for (const url of webhooks) {
+    if (!/^https?:\/\//.test(url)) {
+      throw new AgentmuxError(
+        "bad-value",
+        `Expected an http(s) URL for --webhook, got ${show(url)}`,
+      );
+    }
+  }
+  return { commands, webhooks, desktop: req.desktop ?? cfg.desktop };
+}
+
+/** `agentmux run`: validate everything, record the session, start its first run. */
+export async function launch(
+  ctx: Context,
+  req: LaunchRequest,
+): Promise<{ session: SessionRow; run: RunRow }> {
+  const cwd = resolveCwd(req.cwd);
+  const store = ctx.store();
+  const promptText = req.prompt?.toString("utf8");
+  const spec: SessionSpec = {
+    agent: req.agent,
+    cwd,
+    socket: ctx.socket,
+    argv: [],
+    display: displayCommand(req.agent, promptText, req.command ?? req.extraArgs),
+    launch: {
+      extraArgs: req.extraArgs,
+      ...(req.command ? { command: req.command } : {}),
+      ...(req.prdPath ? { prdPath: req.prdPath } : {}),
+      ...(req.engine ? { engine: req.engine } : {}),
+      ...(req.parallel ? { parallel: true } : {}),
+    },
+    hasPrompt: req.prompt !== undefined,
+    notify: notifySettings(ctx, req),
+    graceSeconds: ctx.config().killGraceSeconds ?? 5,
+  };
+  const journalDir = resolveJournalDir(req.journalDir, ctx.config(), ctx.env);
+  if (journalDir) spec.journalDir = journalDir;
+  const extraEnv = parseEnvPairs(req.env);
+  // Fail before anything is recorded when the agent cannot run at all.
+  await checkAgentReady(ctx, spec, { ...ctx.env, ...extraEnv });
+
+  let name: string;
+  if (req.name !== undefined) {
+    name = validateName(req.name);
+    const existing = store.getSession(name);
+    if (existing) {
+      const current = await refreshSession(ctx, existing);
+      assertNotLive(name, current.run?.state ?? "succeeded");
+      // Finished: the old record stays in history, the name is reused.
+      store.markRemoved(existing.id);
+    }
+  } else {
+    name = uniqueName(suggestName(req.agent, promptText), (n) => store.getSession(n) !== null);
+  }
+
+  const session = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });
+  const sdir = sessionDir(ctx.stateDir, session.id);
+  mkdirSync(sdir, { recursive: true, mode: 0o700 });
+  writeEnvFile(join(sdir, "env"), { ...captureEnv(ctx.env), ...extraEnv });
+  if (req.prompt !== undefined) writeFileSync(join(sdir, "prompt"), req.prompt, { mode: 0o600 });
+  const run = await startRun(ctx, session);
+  return { session: store.getSessionById(session.id) ?? session, run };
+}

@@ -1,0 +1,34 @@
+import type { AgentName } from "./types.js";
+
+/**
+ * What a session runs, recorded once at `agentmux run` and reused by every
+ * restart. Secrets stay out of it: the environment and the prompt live in
+ * 0600 files in the session directory (STATE/sessions/<id>/), not in the
+ * store that `ls` reads.
+ */
+export interface SessionSpec {
+  agent: AgentName;
+  cwd: string;
+  /** The tmux socket the session lives on. */
+  socket: string;
+  /** Argv of the latest run (rebuilt per run: it may name the run directory). */
+  argv: string[];
+  /** The original command as a person would read it (journal, ls). Display only, never executed. */
+  display: string;
+  /** Inputs the agent profile needs to rebuild argv on restart. */
+  launch: {
+    extraArgs: string[];
+    command?: string[];
+    prdPath?: string;
+    engine?: "codex" | "claude";
+    parallel?: boolean;
+  };
+  hasPrompt: boolean;
+  notify: {
+    commands: string[][];
+    webhooks: string[];
+    desktop: boolean | "auto";
+  };
+  journalDir?: string;
+  graceSeconds: number;
+}

@@ -1,0 +1,127 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { headCommit } from "../git/git.js";
+import { journalStart } from "../journal/journal.js";
+import type { RunRow, SessionRow } from "../store/store.js";
+import { mainJs, runnerScript } from "../util/paths.js";
+import { AgentmuxError } from "../util/errors.js";
+import type { Context } from "./context.js";
+import { readEnvFile } from "./envfile.js";
+import { buildAgentLaunch } from "./agent-launch.js";
+import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
+import type { SessionSpec } from "./spec.js";
+import { resolvePerl } from "./perl.js";
+
+/** How long `run` waits for the supervisor's first record before returning. */
+const STARTED_WAIT_MS = 3_000;
+
+/**
+ * One launch of a session: a new run row, its run directory, a tmux session
+ * whose pane command is the supervisor (as argv), then wait for the
+ * supervisor's `started` record so the caller gets real pids back.
+ */
+export async function startRun(ctx: Context, session: SessionRow): Promise<RunRow> {
+  const store = ctx.store();
+  const spec = session.spec as SessionSpec;
+  const sdir = sessionDir(ctx.stateDir, session.id);
+  const perl = await resolvePerl(ctx.env);
+
+  const startCommit = await headCommit(spec.cwd).catch(() => null);
+  let run = store.createRun(session.id, {
+    state: "starting",
+    runDir: "",
+    logPath: "",
+    startedAt: new Date().toISOString(),
+    startCommit,
+  });
+  const runDir = runDirFor(ctx.stateDir, run.id);
+  const logPath = join(runDir, "output.log");
+  run = store.updateRun(run.id, { runDir, logPath });
+
+  try {
+    const promptFile = spec.hasPrompt ? join(sdir, "prompt") : undefined;
+    const launch = await buildAgentLaunch(ctx, spec, runDir, session.id);
+    const env: Record<string, string> = {
+      ...readEnvFile(join(sdir, "env")),
+      ...launch.env,
+      AGENTMUX_SESSION: session.name,
+      AGENTMUX_RUN: String(run.id),
+    };
+    if (promptFile) env.AGENTMUX_PROMPT_FILE = join(runDir, "prompt");
+    writeRunDir(runDir, {
+      argv: launch.argv,
+      env,
+      cwd: spec.cwd,
+      stdin: launch.stdin,
+      graceSeconds: spec.graceSeconds,
+      ...(promptFile ? { promptFile } : {}),
+    });
+    if (JSON.stringify(launch.argv) !== JSON.stringify(spec.argv)) {
+      store.updateSessionSpec(session.id, { ...spec, argv: launch.argv });
+    }
+
+    if (spec.journalDir) {
+      const file = await journalStart(spec.journalDir, {
+        runKey: `${session.name}#${run.id}`,
+        name: session.name,
+        agent: spec.agent,
+        cwd: spec.cwd,
+        command: spec.display,
+        startedAt: new Date(run.startedAt),
+      });
+      run = store.updateRun(run.id, { journalFile: file });
+    }
+
+    const tmux = ctx.tmux(spec.socket);
+    await tmux.ensureSocketDir();
+    // A finished session of the same name may still have its dead pane open.
+    if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
+    const created = await tmux.newSession({
+      name: session.name,
+      command: [perl, runnerScript, runDir, process.execPath, mainJs],
+      logPath,
+    });
+    run = store.updateRun(run.id, { tmuxSessionId: created.sessionId });
+  } catch (e) {
+    store.trySettle(run.id, "failed", {
+      endedAt: new Date().toISOString(),
+      endReason: "launch-failed",
+      diagnosis: { code: "launch-failed", summary: (e as Error).message },
+    });
+    throw e;
+  }
+
+  const started = await waitForStarted(runDir, STARTED_WAIT_MS);
+  if (started) {
+    // The agent may already have exited and been settled by its finisher.
+    const settled = store.trySettle(run.id, "running", {
+      runnerPid: started.runnerPid,
+      agentPid: started.agentPid,
+      agentStart: started.agentStart,
+    });
+    if (settled) return settled;
+  }
+  return store.getRun(run.id) ?? run;
+}
+
+async function waitForStarted(
+  runDir: string,
+  timeoutMs: number,
+): Promise<ReturnType<typeof readStarted>> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
+    const started = readStarted(runDir);
+    if (started) return started;
+    if (existsSync(join(runDir, "exit"))) return readStarted(runDir);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  return null;
+}
+
+export function assertNotLive(name: string, state: string): void {
+  if (state === "starting" || state === "running") {
+    throw new AgentmuxError("exists", `A session named "${name}" is ${state}`, {
+      hint: `pick another --name, or stop it first: agentmux kill ${name}`,
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { statSync } from "node:fs";
+import type { RunRow, SessionRow } from "../store/store.js";
+import type { TmuxPane } from "../tmux/client.js";
+import type { SessionSpec } from "./spec.js";
+import type { Diagnosis, Evidence, RunState, Verdict } from "./types.js";
+
+/** The documented shape of `status --json` and of each `ls --json` element. */
+export interface StatusJson {
+  name: string;
+  kind: string;
+  agent: string;
+  state: RunState | "foreign";
+  exitCode: number | null;
+  signal: string | null;
+  pid: number | null;
+  agentPid: number | null;
+  cwd: string | null;
+  argv: string[];
+  command: string | null;
+  socket: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  lastOutputAt: string | null;
+  runs: number;
+  run: number | null;
+  endReason: string | null;
+  logPath: string | null;
+  evidence: Evidence | null;
+  verdict: Verdict | null;
+  diagnosis: Diagnosis | null;
+  foreign: boolean;
+  tmux: { session: string; paneDead: boolean | null } | null;
+}
+
+function mtime(path: string | undefined): string | null {
+  if (!path) return null;
+  try {
+    return statSync(path).mtime.toISOString();
+  } catch {
+    return null; // no output yet
+  }
+}
+
+export function statusJson(
+  session: SessionRow,
+  run: RunRow | null,
+  runCount: number,
+  pane: TmuxPane | undefined,
+  now: number = Date.now(),
+): StatusJson {
+  const spec = session.spec as SessionSpec;
+  const end = run?.endedAt ? Date.parse(run.endedAt) : now;
+  return {
+    name: session.name,
+    kind: session.kind,
+    agent: session.agent,
+    state: run?.state ?? "starting",
+    exitCode: run?.exitCode ?? null,
+    signal: run?.signal ?? null,
+    pid: run?.runnerPid ?? null,
+    agentPid: run?.agentPid ?? null,
+    cwd: spec.cwd,
+    argv: spec.argv,
+    command: spec.display,
+    socket: spec.socket,
+    startedAt: run?.startedAt ?? null,
+    endedAt: run?.endedAt ?? null,
+    durationMs: run ? Math.max(0, end - Date.parse(run.startedAt)) : null,
+    lastOutputAt: mtime(run?.logPath),
+    runs: runCount,
+    run: run?.runNo ?? null,
+    endReason: run?.endReason ?? null,
+    logPath: run?.logPath ?? null,
+    evidence: run?.evidence ?? null,
+    verdict: run?.verdict ?? null,
+    diagnosis: run?.diagnosis ?? null,
+    foreign: false,
+    tmux: pane ? { session: pane.sessionName, paneDead: pane.dead } : null,
+  };
+}
+
+/** A session on the socket that agentmux did not start: listed, never touched. */
+export function foreignJson(name: string, socket: string, panes: TmuxPane[]): StatusJson {
+  const pane = panes.find((p) => p.sessionName === name);
+  return {
+    name,
+    kind: "foreign",
+    agent: "-",
+    state: "foreign",
+    exitCode: pane?.deadStatus ?? null,
+    signal: null,
+    pid: pane?.panePid ?? null,
+    agentPid: null,
+    cwd: null,
+    argv: [],
+    command: null,
+    socket,
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+    lastOutputAt: pane?.activityAt ? pane.activityAt.toISOString() : null,
+    runs: 0,
+    run: null,
+    endReason: null,
+    logPath: null,
+    evidence: null,
+    verdict: null,
+    diagnosis: null,
+    foreign: true,
+    tmux: pane ? { session: name, paneDead: pane.dead } : null,
+  };
+}

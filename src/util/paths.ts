@@ -1,0 +1,20 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Where the package's own files are, whether this module runs compiled
+ * (dist/util/paths.js) or from source under vitest (src/util/paths.ts).
+ */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The compiled CLI entry point; the runner execs it as the finisher. */
+export const mainJs = join(packageRoot, "dist", "cli", "main.js");
+
+export const runnerScript = join(packageRoot, "runner", "runner.pl");
+
+export function assertBuilt(): void {
+  if (!existsSync(mainJs)) {
+    throw new Error(`agentmux is not built: ${mainJs} is missing (run npm run build)`);
+  }
+}
