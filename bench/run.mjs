@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// agentmux benchmarks. Prints one JSON line per metric and appends them to
+// bench/results/<date>.jsonl. Everything runs in a temp directory with a
+// private tmux socket; nothing touches ~/.tmux/sock or $HOME.
+//
+//   npm run bench                  all benchmarks
+//   npm run bench -- latency ls    only the named ones
+import { execFile, execFileSync } from "node:child_process";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const MAIN = join(root, "dist", "cli", "main.js");
+const selected = process.argv.slice(2);
+const want = (name) => selected.length === 0 || selected.includes(name);
+
+const tmp = mkdtempSync(join(tmpdir(), "agentmux-bench-"));
+const socket = join(tmp, "tmux.sock");
+const home = join(tmp, "home");
+mkdirSync(home);
+const env = {
+  ...process.env,
+  HOME: home,
+  AGENTMUX_HOME: join(tmp, "state"),
+  AGENTMUX_SOCKET: socket,
+  AGENTMUX_CONFIG: join(tmp, "config.json"),
+  GIT_AUTHOR_NAME: "bench",
+  GIT_AUTHOR_EMAIL: "bench@agentmux.invalid",
+  GIT_COMMITTER_NAME: "bench",
+  GIT_COMMITTER_EMAIL: "bench@agentmux.invalid",
+};
+delete env.TMUX;
+writeFileSync(
+  env.AGENTMUX_CONFIG,
+  JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false } }),
+);
+const repo = join(tmp, "repo");
+execFileSync("git", ["init", "-q", "-b", "main", repo]);
+writeFileSync(join(repo, "README.md"), "bench\n");
+execFileSync("git", ["-C", repo, "add", "."], { env });
+execFileSync("git", ["-C", repo, "commit", "-qm", "init"], { env });
+
+const resultsDir = join(root, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, `${new Date().toISOString().slice(0, 10)}.jsonl`);
+
+function report(metric, fields) {
+  const line = JSON.stringify({ metric, ...fields, at: new Date().toISOString() });
+  console.log(line);
+  appendFileSync(resultsFile, `${line}\n`);
+}
+
+function cli(args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env, maxBuffer: 256 * 1024 * 1024, ...opts },
+      (err, stdout, stderr) => {
+        if (err && !opts.allowFail)
+          reject(new Error(`agentmux ${args.join(" ")} failed: ${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
+  });
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+const round = (x) => Math.round(x * 100) / 100;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFile(path, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path) || readFileSync(path, "utf8").trim() === "") {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${path}`);
+    await sleep(5);
+  }
+  return readFileSync(path, "utf8").trim();
+}
+
+async function waitEnded(name) {
+  for (;;) {
+    const s = JSON.parse((await cli(["status", name, "--json"])).stdout);
+    if (!["starting", "running"].includes(s.state)) return s;
+    await sleep(50);
+  }
+}
+
+function timeCommand(cmd, args, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    execFileSync(cmd, args, {
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times;
+}
+
+// 1. Agent exit -> notification command started. The agent writes the clock
+// just before it exits; the notification command writes it as it starts.
+async function benchLatency(runs = 50) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const exitFile = join(tmp, `exit-${i}`);
+    const notifyFile = join(tmp, `notify-${i}`);
+    await cli([
+      "run",
+      "cmd",
+      "--name",
+      `lat-${i}`,
+      "--cwd",
+      repo,
+      "--notify-cmd",
+      `sh -c 'date +%s%N > ${notifyFile}'`,
+      "--",
+      "sh",
+      "-c",
+      `date +%s%N > ${exitFile}`,
+    ]);
+    const exitNs = BigInt(await waitFile(exitFile));
+    const notifyNs = BigInt(await waitFile(notifyFile));
+    samples.push(Number(notifyNs - exitNs) / 1e6);
+  }
+  report("exit_to_notify_ms", {
+    runs,
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    min: round(Math.min(...samples)),
+    target_p50: 20,
+  });
+}
+
+// 2. Launch time per session, and `ls --json` with 200 sessions vs `node -e 0`.
+async function benchLaunchAndLs(count = 200) {
+  const launch = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    await cli(["run", "cmd", "--name", `ls-${i}`, "--cwd", repo, "--no-notify", "--", "true"]);
+    launch.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  report("launch_ms", {
+    sessions: count,
+    p50: round(percentile(launch, 50)),
+    p99: round(percentile(launch, 99)),
+  });
+  // Let every run settle so ls measures the steady state, not finishers.
+  await waitEnded(`ls-${count - 1}`);
+  for (;;) {
+    const all = JSON.parse((await cli(["ls", "--json"])).stdout);
+    if (all.filter((s) => ["starting", "running"].includes(s.state)).length === 0) break;
+    await sleep(200);
+  }
+  const runs = 15;
+  timeCommand(process.execPath, ["-e", "0"], 3); // warm the page cache
+  const nodeTimes = timeCommand(process.execPath, ["-e", "0"], runs);
+  const lsTimes = timeCommand(process.execPath, [MAIN, "ls", "--json"], runs);
+  const nodeMs = percentile(nodeTimes, 50);
+  const lsMs = percentile(lsTimes, 50);
+  report("ls_json_200_sessions", {
+    sessions: count,
+    ls_ms_p50: round(lsMs),
+    node_e0_ms_p50: round(nodeMs),
+    ratio: round(lsMs / nodeMs),
+    target_ratio: 1.5,
+  });
+}
+
+// 3. Supervision RSS per running session: the perl supervisor plus tmux's pipe-pane
+// logger, read from /proc while the agents sleep.
+async function benchRss(count = 20) {
+  for (let i = 0; i < count; i++) {
+    await cli([
+      "run",
+      "cmd",
+      "--name",
+      `rss-${i}`,
+      "--cwd",
+      repo,
+      "--no-notify",
+      "--",
+      "sleep",
+      "120",
+    ]);
+  }
+  await sleep(1000);
+  const rssKb = (pid) => {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  };
+  const pssKb = (pid) => {
+    try {
+      const m = /Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  };
+  const sup = [];
+  const supPss = [];
+  const logger = [];
+  for (let i = 0; i < count; i++) {
+    const s = JSON.parse((await cli(["status", `rss-${i}`, "--json"])).stdout);
+    sup.push(rssKb(s.pid));
+    supPss.push(pssKb(s.pid));
+    // pipe-pane's logger is a child of the tmux server whose argv names this run's log.
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (cmdline.includes(s.logPath) && !cmdline.includes("runner.pl")) logger.push(rssKb(pid));
+      } catch {
+        // the process went away while we looked
+      }
+    }
+  }
+  const avg = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  report("supervision_rss_kb", {
+    sessions: count,
+    supervisor_rss_avg: round(avg(sup)),
+    supervisor_pss_avg: round(avg(supPss)),
+    logger_rss_avg: round(avg(logger)),
+    total_rss_per_session_mb: round((avg(sup) + avg(logger)) / 1024),
+    target_mb: 5,
+  });
+  for (let i = 0; i < count; i++) await cli(["kill", `rss-${i}`], { allowFail: true });
+}
+
+try {
+  if (want("latency")) await benchLatency();
+  if (want("ls")) await benchLaunchAndLs();
+  if (want("rss")) await benchRss();
+} finally {
+  try {
+    execFileSync("tmux", ["-S", socket, "kill-server"], { stdio: "ignore" });
+  } catch {
+    // no server left
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
