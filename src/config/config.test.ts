@@ -14,14 +14,23 @@ describe("parseConfig", () => {
         socket: "~/s",
         journalDir: "/j",
         killGraceSeconds: 3,
-        notify: { commands: ["echo {summary}"], openclaw: true, webhooks: ["http://127.0.0.1:1/x"], desktop: false },
+        notify: {
+          commands: ["echo {summary}"],
+          openclaw: true,
+          webhooks: ["http://127.0.0.1:1/x"],
+          desktop: false,
+        },
         agents: { codex: { command: ["/opt/codex"], args: ["-m", "o3"], env: { A: "1" } } },
       }),
       "/x/config.json",
     );
     expect(c.killGraceSeconds).toBe(3);
     expect(c.notify.desktop).toBe(false);
-    expect(c.agents.codex).toEqual({ command: ["/opt/codex"], args: ["-m", "o3"], env: { A: "1" } });
+    expect(c.agents.codex).toEqual({
+      command: ["/opt/codex"],
+      args: ["-m", "o3"],
+      env: { A: "1" },
+    });
   });
 
   it("reports every problem at once with its key path", () => {
@@ -52,7 +61,9 @@ describe("parseConfig", () => {
   });
 
   it("names the file when the JSON is broken", () => {
-    expect(() => parseConfig("{ socket: ", "/x/config.json")).toThrow(/\/x\/config.json is not valid JSON/);
+    expect(() => parseConfig("{ socket: ", "/x/config.json")).toThrow(
+      /\/x\/config.json is not valid JSON/,
+    );
   });
 });
 
@@ -70,6 +81,8 @@ describe("resolution order: flag, environment, config, default", () => {
 
   it("journal dir is off unless asked for", () => {
     expect(resolveJournalDir(undefined, parseConfig("{}", "/c"), env)).toBeUndefined();
-    expect(resolveJournalDir(undefined, cfg, { ...env, AGENTMUX_JOURNAL_DIR: "~/mem" })).toBe("/home/u/mem");
+    expect(resolveJournalDir(undefined, cfg, { ...env, AGENTMUX_JOURNAL_DIR: "~/mem" })).toBe(
+      "/home/u/mem",
+    );
   });
 });

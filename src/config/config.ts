@@ -74,9 +74,13 @@ export function parseConfig(text: string, path: string): Config {
   const problems: string[] = [];
   const c = schema(raw, "", problems);
   if (problems.length > 0 || c === undefined) {
-    throw new AgentmuxError("config", `${path} has ${problems.length} problem(s):\n  ${problems.join("\n  ")}`, {
-      hint: "see docs/config.md for the keys and their types",
-    });
+    throw new AgentmuxError(
+      "config",
+      `${path} has ${problems.length} problem(s):\n  ${problems.join("\n  ")}`,
+      {
+        hint: "see docs/config.md for the keys and their types",
+      },
+    );
   }
   const cfg: Config = {
     path,
@@ -107,7 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The tmux socket: --socket, then $AGENTMUX_SOCKET, then config, then ~/.tmux/sock. */
-export function resolveSocket(flag: string | undefined, cfg: Config, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveSocket(
+  flag: string | undefined,
+  cfg: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = flag ?? env.AGENTMUX_SOCKET ?? cfg.socket ?? "~/.tmux/sock";
   return resolve(expandHome(chosen, env));
 }

@@ -10,8 +10,17 @@ export type Check<T> = (value: unknown, path: string, problems: string[]) => T |
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value);
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+    case "boolean":
+      return `${typeof value} ${value}`;
+    case "object":
+      return "an object";
+    default:
+      return typeof value;
+  }
 }
 
 export const str: Check<string> = (v, path, problems) => {
