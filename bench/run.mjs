@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
   existsSync,
@@ -21,7 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MAIN = join(root, "dist", "cli", "main.js");
+const MAIN = join(root, "dist", "bin", "main.js");
 const selected = process.argv.slice(2);
 const want = (name) => selected.length === 0 || selected.includes(name);
 
@@ -205,28 +206,49 @@ async function benchRss(count = 20) {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) : 0;
   };
-  const pssKb = (pid) => {
+  // PSS and USS count shared pages (libperl, libc) once across all sessions,
+  // which is what one more session really costs; RSS counts them in full.
+  const rollup = (pid, field) => {
     try {
-      const m = /Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      const m = new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(
+        readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"),
+      );
       return m ? Number(m[1]) : 0;
     } catch {
       return 0;
     }
   };
+  const ussKb = (pid) => rollup(pid, "Private_Clean") + rollup(pid, "Private_Dirty");
+  const allPids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
   const sup = [];
   const supPss = [];
+  const supUss = [];
   const logger = [];
+  const loggerUss = [];
   for (let i = 0; i < count; i++) {
     const s = JSON.parse((await cli(["status", `rss-${i}`, "--json"])).stdout);
     sup.push(rssKb(s.pid));
-    supPss.push(pssKb(s.pid));
-    // pipe-pane's logger is a child of the tmux server whose argv names this run's log.
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    supPss.push(rollup(s.pid, "Pss"));
+    supUss.push(ussKb(s.pid));
+    // pipe-pane's logger (`exec cat >> LOG`) is whichever process holds the log open for writing.
+    for (const pid of allPids) {
+      if (Number(pid) === s.pid) continue;
       try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        if (cmdline.includes(s.logPath) && !cmdline.includes("runner.pl")) logger.push(rssKb(pid));
+        const fds = readdirSync(`/proc/${pid}/fd`);
+        if (
+          fds.some((fd) => {
+            try {
+              return readlinkSync(`/proc/${pid}/fd/${fd}`) === s.logPath;
+            } catch {
+              return false;
+            }
+          })
+        ) {
+          logger.push(rssKb(pid));
+          loggerUss.push(ussKb(pid));
+        }
       } catch {
-        // the process went away while we looked
+        // not ours to read, or gone
       }
     }
   }
@@ -235,8 +257,12 @@ async function benchRss(count = 20) {
     sessions: count,
     supervisor_rss_avg: round(avg(sup)),
     supervisor_pss_avg: round(avg(supPss)),
+    supervisor_uss_avg: round(avg(supUss)),
     logger_rss_avg: round(avg(logger)),
-    total_rss_per_session_mb: round((avg(sup) + avg(logger)) / 1024),
+    logger_uss_avg: round(avg(loggerUss)),
+    loggers_found: logger.length,
+    supervisor_rss_mb: round(avg(sup) / 1024),
+    per_session_uss_mb: round((avg(supUss) + avg(loggerUss)) / 1024),
     target_mb: 5,
   });
   for (let i = 0; i < count; i++) await cli(["kill", `rss-${i}`], { allowFail: true });

@@ -3,7 +3,6 @@ import { isAlive } from "../process/pids.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { Context } from "./context.js";
-import { finishRun, markLost } from "./finish.js";
 import { isLive } from "./lifecycle.js";
 import { readExit, readStarted } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
@@ -12,6 +11,10 @@ export interface SessionView {
   session: SessionRow;
   run: RunRow | null;
 }
+
+// finish.js pulls in git, diagnosis, notifications and the journal; `ls`
+// only needs it when a run actually has to be settled, so it loads lazily.
+const finishing = (): Promise<typeof import("./finish.js")> => import("./finish.js");
 
 /** How long a run may stay `starting` without its supervisor's record before tmux is asked. */
 const START_GRACE_MS = 10_000;
@@ -52,13 +55,13 @@ export async function refreshSession(
   if (readExit(run.runDir)) {
     // The agent exited and the runner recorded it, but the finisher never
     // completed (node missing, crashed, killed): finish it here.
-    await finishRun(ctx, run.id);
+    await (await finishing()).finishRun(ctx, run.id);
     return { session, run: store.getRun(run.id) };
   }
 
   if (runnerPid !== null) {
     const reason = await whyGone(ctx, session, panes);
-    await markLost(ctx, session, run, reason.code, reason.text);
+    await (await finishing()).markLost(ctx, session, run, reason.code, reason.text);
     return { session, run: store.getRun(run.id) };
   }
 
@@ -68,7 +71,9 @@ export async function refreshSession(
     if (pane && !pane.dead) return { session, run };
   }
   const reason = await whyGone(ctx, session, panes);
-  await markLost(ctx, session, run, reason.code, `the supervisor never started: ${reason.text}`);
+  await (
+    await finishing()
+  ).markLost(ctx, session, run, reason.code, `the supervisor never started: ${reason.text}`);
   return { session, run: store.getRun(run.id) };
 }
 

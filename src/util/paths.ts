@@ -4,12 +4,12 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Where the package's own files are, whether this module runs compiled
- * (dist/util/paths.js) or from source under vitest (src/util/paths.ts).
+ * (a chunk of the bundle in dist/bin/) or from source under vitest (src/util/).
  */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The compiled CLI entry point; the runner execs it as the finisher. */
-export const mainJs = join(packageRoot, "dist", "cli", "main.js");
+export const mainJs = join(packageRoot, "dist", "bin", "main.js");
 
 export const runnerScript = join(packageRoot, "runner", "runner.pl");
 

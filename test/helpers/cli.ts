@@ -6,7 +6,7 @@ import { privateTmuxSocket } from "./tmux.js";
 import { tempDir } from "./tmp.js";
 import { gitEnv } from "./git.js";
 
-export const MAIN_JS = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+export const MAIN_JS = fileURLToPath(new URL("../../dist/bin/main.js", import.meta.url));
 export const FAKE_AGENT = fileURLToPath(new URL("../fixtures/fake-agent.sh", import.meta.url));
 
 export interface CliResult {

@@ -11,19 +11,21 @@ const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
 export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
-  const store = ctx.store();
-  const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
-  const socket = ctx.socket;
-  // One list-panes per socket, shared by every session on it.
-  const panesBySocket = new Map<string, TmuxPane[]>();
-  const panesOf = async (s: string): Promise<TmuxPane[]> => {
+  // One list-panes per socket, shared by every session on it. The default
+  // socket's is started first so tmux answers while the store is read.
+  const panesBySocket = new Map<string, Promise<TmuxPane[]>>();
+  const panesOf = (s: string): Promise<TmuxPane[]> => {
     let panes = panesBySocket.get(s);
     if (!panes) {
-      panes = await ctx.tmux(s).listPanes();
+      panes = ctx.tmux(s).listPanes();
       panesBySocket.set(s, panes);
     }
     return panes;
   };
+  const socket = ctx.socket;
+  const defaultPanes = panesOf(socket);
+  const store = ctx.store();
+  const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec as SessionSpec;
@@ -37,7 +39,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
     result.push(statusJson(row.session, run, run?.runNo ?? 0, pane));
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
-  const panes = await panesOf(socket);
+  const panes = await defaultPanes;
   const foreignNames = [...new Set(panes.map((p) => p.sessionName))].filter((n) => !ours.has(n));
   for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
   return result;
