@@ -53,18 +53,11 @@ sub start_ticks {
     return defined $f[19] ? $f[19] : '-';
 }
 
-my @argv = grep { length } split /\0/, (slurp("$dir/argv") // '');
-my %env;
-for my $kv (split /\0/, (slurp("$dir/env") // '')) {
-    my $i = index($kv, '=');
-    $env{ substr($kv, 0, $i) } = substr($kv, $i + 1) if $i > 0;
-}
-my $cwd = slurp("$dir/cwd");
 my %conf = map { /^([a-z]+)=(.*)$/ ? ($1, $2) : () } split /\n/, (slurp("$dir/runner.conf") // '');
 my $stdin = $conf{stdin} // 'tty';
 my $grace = $conf{grace} // 5;
 
-if (!@argv || !defined $cwd) {
+if (!-s "$dir/argv" || !-e "$dir/cwd") {
     print STDERR "agentmux: run directory $dir is incomplete; nothing was started\n";
     spew("$dir/exit", "127 - incomplete\n");
     exec { $node } $node, $main, '_finish', $dir;
@@ -96,6 +89,15 @@ if ($pid == 0) {
         $SIG{TTOU} = 'DEFAULT';
     }
     $SIG{PIPE} = 'DEFAULT';    # ignored signals survive exec; the agent gets defaults
+    # Read the agent's argv and environment only here, in the child: the
+    # parent stays resident for hours and should not keep copies around.
+    my @argv = grep { length } split /\0/, (slurp("$dir/argv") // '');
+    my %env;
+    for my $kv (split /\0/, (slurp("$dir/env") // '')) {
+        my $i = index($kv, '=');
+        $env{ substr($kv, 0, $i) } = substr($kv, $i + 1) if $i > 0;
+    }
+    my $cwd = slurp("$dir/cwd");
     if (!chdir($cwd)) {
         my $err = "cannot enter $cwd: $!";
         print STDERR "agentmux: $err\n";

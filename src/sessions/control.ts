@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { isAlive, signal } from "../process/pids.js";
+import { terminateGroup } from "../process/terminate.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
@@ -68,6 +69,15 @@ export async function restartSession(
   const session = findSession(ctx, name);
   const view = await refreshSession(ctx, session);
   if (view.run && isLive(view.run.state)) await killSession(ctx, name);
+  // A lost run's agent may still be editing the tree: never start a second one beside it.
+  const last = view.run;
+  if (last?.state === "lost" && last.agentPid !== null) {
+    await terminateGroup(
+      last.agentPid,
+      last.agentStart,
+      (session.spec as SessionSpec).graceSeconds * 1000,
+    );
+  }
   const run = await startRun(ctx, session);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
 }

@@ -226,7 +226,7 @@ describe("kill, lost, restart, rm", () => {
     expect((await w.cli(["tail", "stubborn"])).code).toBe(0);
   });
 
-  it("shows lost when the supervisor is killed with SIGKILL", async () => {
+  it("shows lost when the supervisor is killed with SIGKILL, and restart ends the orphan first", async () => {
     const w = new World();
     const repo = tempRepo();
     const pidFile = join(w.root, "agent.pid");
@@ -239,7 +239,7 @@ describe("kill, lost, restart, rm", () => {
       repo,
       "--",
       FAKE_AGENT,
-      `pidfile:${pidFile}`,
+      `append:${pidFile}=pid`,
       "hang",
     ]);
     const running = await w.waitStatus("victim", (s) => s.state === "running" && s.pid !== null);
@@ -247,13 +247,15 @@ describe("kill, lost, restart, rm", () => {
     const s = await w.waitStatus("victim", (x) => x.state === "lost");
     expect(s.diagnosis?.code).toBe("lost");
     expect(s.endReason).toBe("runner-killed");
-    // The orphaned agent is the monitor's to end; this test stops it itself by pid.
-    const agentPid = Number(readFileSync(pidFile, "utf8"));
-    try {
-      process.kill(-agentPid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+    const orphan = s.agentPid as number;
+    expect(() => process.kill(orphan, 0)).not.toThrow();
+    // The orphaned agent is still running; restart must not start a second one beside it.
+    const r = await w.cli(["restart", "victim"]);
+    expect(r.code).toBe(0);
+    expect(() => process.kill(orphan, 0)).toThrow();
+    const again = await w.waitStatus("victim", (x) => x.runs === 2 && x.state === "running");
+    expect(again.agentPid).not.toBe(orphan);
+    await w.cli(["kill", "victim"]);
   });
 
   it("restart runs the same argv, env and prompt as a new run; rm and rm --purge remove it", async () => {
@@ -337,5 +339,37 @@ describe("git evidence details", () => {
     expect(s.verdict).toBe("verified");
     expect(s.evidence?.commits).toEqual([]);
     expect(s.evidence?.uncommitted).toEqual(["wip.txt"]);
+  });
+});
+
+describe("tail and attach", () => {
+  it("tail -f follows the output until the run ends; attach --json names the exact tmux target", async () => {
+    const w = new World();
+    const repo = tempRepo();
+    await w.cli([
+      "run",
+      "cmd",
+      "--name",
+      "chatty",
+      "--cwd",
+      repo,
+      "--",
+      FAKE_AGENT,
+      "print:first",
+      "sleep:1",
+      "print:\u001b[32msecond\u001b[0m",
+      "exit:4",
+    ]);
+    const r = await w.cli(["tail", "chatty", "-f", "-n", "5"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("first");
+    expect(r.stdout).toContain("second");
+    expect(r.stdout).not.toContain("\u001b[32m");
+    expect(r.stderr).toContain("chatty failed");
+    const tail = await w.json<{ lines: string[]; state: string }>(["tail", "chatty"]);
+    expect(tail.state).toBe("failed");
+    expect(tail.lines).toContain("second");
+    const attach = await w.json<{ argv: string[] }>(["attach", "chatty"]);
+    expect(attach.argv).toEqual(["tmux", "-u", "-S", w.socket, "attach-session", "-t", "=chatty"]);
   });
 });
