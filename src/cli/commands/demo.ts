@@ -96,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
         if (clean) say(`  │ ${clean}`);
       }
     };
-    while (view.run && isLive(view.run.state)) {
+    // Until the finisher is done: verification, notification and its summary in the pane.
+    while (view.run && (isLive(view.run.state) || view.run.finishedAt === null)) {
       pump();
       await new Promise((r) => setTimeout(r, 100));
       view = await refreshSession(ctx, session);

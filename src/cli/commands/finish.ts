@@ -1,3 +1,4 @@
+import { constants as osConstants } from "node:os";
 import { Context } from "../../sessions/context.js";
 import { finishRun } from "../../sessions/finish.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../../sessions/rundir.js";
@@ -17,12 +18,16 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = new Context({ stateDir: stateDirOfRunDir(runDir) });
   try {
     const outcome = await finishRun(ctx, runIdOfRunDir(runDir));
-    if (outcome) {
-      out(`\n${outcome.summary}`);
-      for (const f of outcome.notifications.failed)
-        out(`agentmux: notification via ${f.channel} (${f.target}) failed: ${f.error}; will retry`);
+    if (!outcome) return 0;
+    out(`\n${outcome.summary}`);
+    for (const f of outcome.notifications.failed) {
+      out(`agentmux: notification via ${f.channel} (${f.target}) failed: ${f.error}; will retry`);
     }
-    return 0;
+    // The pane's exit status (tmux's pane_dead_status) mirrors the agent's,
+    // for anyone who looks at the pane without asking agentmux.
+    const { exitCode, signal } = outcome.run;
+    if (exitCode !== null) return exitCode;
+    return signal ? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0) : 1;
   } finally {
     ctx.close();
   }
