@@ -1,6 +1,8 @@
 import { deliverWithRetries } from "../notify/deliver.js";
 import type { PlannedNotification } from "../notify/plan.js";
 import type { Store } from "../store/store.js";
+import { join } from "node:path";
+import { readEnvFile } from "./envfile.js";
 
 /**
  * Notifications go through the store: planned rows are written `pending`
@@ -10,6 +12,22 @@ import type { Store } from "../store/store.js";
  * re-claimed after STALE_CLAIM_MS: a crash can cause a repeat, never a loss.
  */
 const STALE_CLAIM_MS = 5 * 60_000;
+
+/**
+ * Notification commands run with the environment of the `agentmux run` call
+ * that started the session (its PATH finds `openclaw`), not with whatever
+ * process happens to deliver: the finisher in the pane has the tmux
+ * server's frozen environment, a monitor has its own.
+ */
+function envOfRun(store: Store, runId: number): NodeJS.ProcessEnv | undefined {
+  const run = store.getRun(runId);
+  if (!run) return undefined;
+  try {
+    return readEnvFile(join(run.runDir, "env"));
+  } catch {
+    return undefined; // run directory purged: deliver with this process's environment
+  }
+}
 
 export interface OutboxResult {
   delivered: number;
@@ -34,9 +52,10 @@ export async function deliverPending(
         target: row.target,
         payload: row.payload,
       } as PlannedNotification;
+      const env = opts.env ?? envOfRun(store, row.runId);
       const outcome = await deliverWithRetries(planned, {
         attempts: opts.attempts ?? 3,
-        ...(opts.env ? { env: opts.env } : {}),
+        ...(env ? { env } : {}),
       });
       if (outcome.ok) {
         store.markDelivered(row.id);

@@ -130,3 +130,40 @@ describe("notifications and daily notes", () => {
     expect(readdirSync(journal)).toEqual([`${day}.md`]);
   });
 });
+
+describe("notification environment", () => {
+  it("runs notification commands with the launching call's PATH, not the tmux server's", async () => {
+    const w = new World();
+    const repo = tempRepo();
+    const { mkdirSync, writeFileSync, existsSync } = await import("node:fs");
+    // The first session starts the tmux server with the plain PATH.
+    await w.cli(["run", "cmd", "--name", "first", "--cwd", repo, "--", FAKE_AGENT, "exit:0"]);
+    await w.waitEnded("first");
+    const bin = join(w.root, "bin");
+    mkdirSync(bin);
+    const marker = join(w.root, "pinged");
+    writeFileSync(join(bin, "ping-me"), `#!/bin/sh\nprintf '%s' "$1" > '${marker}'\n`, {
+      mode: 0o755,
+    });
+    await w.cli(
+      [
+        "run",
+        "cmd",
+        "--name",
+        "second",
+        "--cwd",
+        repo,
+        "--notify-cmd",
+        "ping-me {name}",
+        "--",
+        FAKE_AGENT,
+        "exit:0",
+      ],
+      {
+        env: { PATH: `${bin}:${process.env.PATH ?? ""}` },
+      },
+    );
+    await waitFor("the notification", () => existsSync(marker));
+    expect(readFileSync(marker, "utf8")).toBe("second");
+  });
+});
