@@ -41,7 +41,10 @@ const TMUX_TIMEOUT_MS = 10_000;
 // connect error, e.g. "Permission denied", is a real failure and is thrown.
 const NO_SERVER =
   /no server running on|error connecting to .*\((No such file or directory|Connection refused)\)|server exited unexpectedly/;
-const NO_SESSION = /can't find session|no such session/;
+// "no current target": what tmux 3.3a says for `-t =NAME` while a server
+// that another client is just starting has no session yet (seen with 11
+// concurrent launches on a fresh socket).
+const NO_SESSION = /can't find session|no such session|no current target/;
 
 export interface SocketDirStatus {
   dir: string;
