@@ -78,7 +78,18 @@ export async function startRun(ctx: Context, session: SessionRow): Promise<RunRo
     if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
     const created = await tmux.newSession({
       name: session.name,
-      command: [perl, runnerScript, runDir, process.execPath, mainJs],
+      // env(1) execs perl in place (same pid). Skipping perl's locale set-up
+      // saves ~0.5 MB of resident memory per session; the supervisor never
+      // formats text, and the agent gets its own environment from the run dir.
+      command: [
+        "/usr/bin/env",
+        "PERL_SKIP_LOCALE_INIT=1",
+        perl,
+        runnerScript,
+        runDir,
+        process.execPath,
+        mainJs,
+      ],
       logPath,
     });
     run = store.updateRun(run.id, { tmuxSessionId: created.sessionId });
