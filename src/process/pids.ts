@@ -43,6 +43,11 @@ export function isZombie(pid: number): boolean {
   }
 }
 
+/** Alive and not a zombie: a process that can still do something (and hold files, ports, a tree). */
+export function isRunning(pid: number, startTicks?: string | null): boolean {
+  return isAlive(pid, startTicks) && !isZombie(pid);
+}
+
 /** Send a signal; false when the process is gone. Group signals take a negative pid. */
 export function signal(pid: number, sig: NodeJS.Signals): boolean {
   try {
