@@ -3,6 +3,7 @@ import { agentPath, resolveBinary } from "../agents/path.js";
 import { binaryFor, type AgentLaunch, type LaunchInput } from "../agents/profile.js";
 import { profileFor } from "../agents/registry.js";
 import { isRepo } from "../git/git.js";
+import { mainJs } from "../util/paths.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
 import { readEnvFile } from "./envfile.js";
@@ -20,6 +21,18 @@ async function prepare(
   env: NodeJS.ProcessEnv,
   runDir: string,
 ): Promise<AgentLaunch> {
+  if (spec.loop !== undefined) {
+    // A loop's pane runs the loop driver (`agentmux _loop RUNDIR`) under the
+    // same supervisor; the agent it starts per item is checked here, before
+    // anything is recorded, exactly as `run` would check it.
+    const inner = await prepare(ctx, iterationSpec(spec), env, runDir);
+    return {
+      argv: [process.execPath, mainJs, "_loop", runDir],
+      stdin: "null",
+      env: { PATH: inner.env.PATH ?? agentPath(env) },
+      warnings: inner.warnings,
+    };
+  }
   const profile = profileFor(spec.agent, ctx.config().agents[spec.agent]);
   const path = agentPath(env);
   const agentEnv = { ...env, PATH: path };
@@ -63,6 +76,14 @@ async function prepare(
     : undefined;
   const launch = profile.build(input, caps);
   return { ...launch, env: { PATH: path, ...launch.env } };
+}
+
+/** The spec of one loop iteration's agent: the loop's agent, with the iteration's prompt. */
+export function iterationSpec(spec: SessionSpec): SessionSpec {
+  const { loop, ...rest } = spec;
+  // The demo agent's tick-only mode reads the PRD from its launch input.
+  const launch = loop ? { ...rest.launch, prdPath: loop.prd } : rest.launch;
+  return { ...rest, launch, hasPrompt: true };
 }
 
 /** Validate before anything is recorded: the binary exists, flags are accepted, root rules hold. */

@@ -13,6 +13,7 @@ import { sessionDir } from "./rundir.js";
 import { refreshSession } from "./reconcile.js";
 import { checkAgentReady, displayCommand } from "./agent-launch.js";
 import type { AgentName } from "./types.js";
+import type { LoopSettings } from "../loop/settings.js";
 
 export interface LaunchRequest {
   agent: AgentName;
@@ -32,6 +33,12 @@ export interface LaunchRequest {
   desktop?: boolean;
   journalDir?: string;
   noNotify?: boolean;
+  restart?: "never" | "on-failure" | "always";
+  stallAfterMs?: number;
+  /** `agentmux loop`: the session runs the loop driver with these settings. */
+  loop?: LoopSettings;
+  /** Display text for the command (default: built from agent, prompt and args). */
+  display?: string;
 }
 
 export function resolveCwd(cwd: string | undefined): string {
@@ -85,7 +92,7 @@ export async function launch(
     cwd,
     socket: ctx.socket,
     argv: [],
-    display: displayCommand(req.agent, promptText, req.command ?? req.extraArgs),
+    display: req.display ?? displayCommand(req.agent, promptText, req.command ?? req.extraArgs),
     launch: {
       extraArgs: req.extraArgs,
       ...(req.command ? { command: req.command } : {}),
@@ -96,9 +103,12 @@ export async function launch(
     hasPrompt: req.prompt !== undefined,
     notify: notifySettings(ctx, req),
     graceSeconds: ctx.config().killGraceSeconds ?? 5,
+    ...(req.loop ? { loop: req.loop } : {}),
   };
   const journalDir = resolveJournalDir(req.journalDir, ctx.config(), ctx.env);
   if (journalDir) spec.journalDir = journalDir;
+  if (req.restart) spec.restart = req.restart;
+  if (req.stallAfterMs !== undefined) spec.stallAfterMs = req.stallAfterMs;
   const extraEnv = parseEnvPairs(req.env);
   // Fail before anything is recorded when the agent cannot run at all.
   await checkAgentReady(ctx, spec, { ...ctx.env, ...extraEnv });
@@ -114,7 +124,10 @@ export async function launch(
       store.markRemoved(existing.id);
     }
   } else {
-    name = uniqueName(suggestName(req.agent, promptText), (n) => store.getSession(n) !== null);
+    const base = req.loop
+      ? suggestName("loop", req.loop.prd.replace(/^.*\//, "").replace(/\.md$/i, ""))
+      : suggestName(req.agent, promptText);
+    name = uniqueName(base, (n) => store.getSession(n) !== null);
   }
 
   const session = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });

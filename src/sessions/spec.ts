@@ -1,3 +1,4 @@
+import type { LoopSettings } from "../loop/settings.js";
 import type { AgentName } from "./types.js";
 
 /**
@@ -31,4 +32,10 @@ export interface SessionSpec {
   };
   journalDir?: string;
   graceSeconds: number;
+  /** `--restart`: what the monitor restarts (monitor/policy/restart.ts); unset: config, then lost-only. */
+  restart?: "never" | "on-failure" | "always";
+  /** `--stall-after`: silence before the monitor calls it stalled; unset: config, then 20 min. */
+  stallAfterMs?: number;
+  /** A loop session (kind "loop"): the pane runs the loop driver, which starts `agent` per item. */
+  loop?: LoopSettings;
 }

@@ -69,6 +69,56 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: loops (issue 3). Items belong to the session, not the run, so a
+  // restart (a new run) resumes them: done items stay done, attempts carry
+  // over. Each iteration belongs to the run that started it and is settled
+  // exactly once (outcome leaves 'running' in one guarded UPDATE).
+  `
+  CREATE TABLE loop_items (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,               -- checklist key: normalized text + '#n'
+    text TEXT NOT NULL,
+    item_index INTEGER NOT NULL,     -- position among the PRD's items when last seen
+    present INTEGER NOT NULL DEFAULT 1, -- 0: no longer in the PRD
+    state TEXT NOT NULL,             -- pending | running | done | failed | unverified | conflict
+    attempts INTEGER NOT NULL DEFAULT 0,
+    commits INTEGER NOT NULL DEFAULT 0,
+    check_passed INTEGER,            -- NULL: no check ran
+    reason TEXT,
+    branch TEXT,                     -- parallel mode: the item's branch
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+  );
+
+  CREATE TABLE iterations (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    item_key TEXT NOT NULL,
+    item_text TEXT NOT NULL,
+    item_index INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    start_commit TEXT,
+    end_commit TEXT,
+    agent_pid INTEGER,
+    agent_start TEXT,
+    exit_code INTEGER,
+    signal TEXT,
+    -- running | done | failed | unverified | no-progress | timeout | conflict
+    -- | rate-limited | auth | interrupted
+    outcome TEXT NOT NULL,
+    counted INTEGER NOT NULL DEFAULT 0, -- 1: used one of the item's attempts
+    reason TEXT,
+    evidence TEXT,                   -- JSON (IterationEvidence)
+    check_result TEXT,               -- JSON (CheckResult)
+    duration_ms INTEGER,
+    worktree TEXT
+  );
+  CREATE INDEX iterations_session ON iterations(session_id, id);
+  CREATE INDEX iterations_run ON iterations(run_id);
+  `,
 ];
 
 /** The newest schema version this code knows. */

@@ -49,7 +49,14 @@ describe("openStore", () => {
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .pluck()
         .all();
-      expect(tables).toEqual(["meta", "notifications", "runs", "sessions"]);
+      expect(tables).toEqual([
+        "iterations",
+        "loop_items",
+        "meta",
+        "notifications",
+        "runs",
+        "sessions",
+      ]);
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     });

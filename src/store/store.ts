@@ -3,6 +3,17 @@ import * as notifications from "./notifications.js";
 import type { ClaimOptions, NewNotification } from "./notifications.js";
 import type { NotificationRow, RunPatch, RunRow, SessionRow } from "./rows.js";
 import * as runs from "./runs.js";
+import { liveRunsOfAgent } from "./live-runs.js";
+import * as loops from "./loops.js";
+import type {
+  ItemPatch,
+  IterationResult,
+  IterationRow,
+  LoopItemRow,
+  NewIteration,
+  SeenItem,
+} from "./loops.js";
+import * as outboxBatch from "./outbox-batch.js";
 import type { NewRun } from "./runs.js";
 import * as sessions from "./sessions.js";
 import type { NewSession, SessionWithRun } from "./sessions.js";
@@ -18,6 +29,16 @@ export type {
 } from "./rows.js";
 export type { ClaimOptions, NewNotification } from "./notifications.js";
 export type { NewRun } from "./runs.js";
+export type {
+  ItemPatch,
+  ItemState,
+  IterationOutcome,
+  IterationResult,
+  IterationRow,
+  LoopItemRow,
+  NewIteration,
+  SeenItem,
+} from "./loops.js";
 export type { NewSession, SessionWithRun } from "./sessions.js";
 
 /**
@@ -86,6 +107,10 @@ export class Store {
   trySettle(id: number, to: RunState, patch: RunPatch = {}): RunRow | null {
     return runs.trySettle(this.sql, id, to, patch);
   }
+  /** Starting or running runs of sessions of this agent (the launch governor's count). */
+  liveRunsOfAgent(agent: string): RunRow[] {
+    return liveRunsOfAgent(this.sql, agent);
+  }
 
   // notifications
   addNotifications(runId: number, items: readonly NewNotification[]): NotificationRow[] {
@@ -102,6 +127,51 @@ export class Store {
   }
   listNotifications(runId: number): NotificationRow[] {
     return notifications.listNotifications(this.sql, runId);
+  }
+  /** Pending rows and stale claims, oldest first (notify/coalesce.ts decides what to claim). */
+  openNotifications(now: number, staleAfterMs: number): NotificationRow[] {
+    return outboxBatch.openNotifications(this.sql, now, staleAfterMs);
+  }
+  /** Claim these rows if still open; call inside transaction() after openNotifications. */
+  claimNotifications(
+    ids: readonly number[],
+    claimer: string,
+    now: number,
+    staleAfterMs: number,
+  ): NotificationRow[] {
+    return outboxBatch.claimNotifications(this.sql, ids, claimer, now, staleAfterMs);
+  }
+
+  // loops (loops.ts)
+  syncLoopItems(sessionId: number, seen: readonly SeenItem[]): void {
+    loops.syncLoopItems(this.sql, sessionId, seen);
+  }
+  listLoopItems(sessionId: number, opts: { includeAbsent?: boolean } = {}): LoopItemRow[] {
+    return loops.listLoopItems(this.sql, sessionId, opts);
+  }
+  updateLoopItem(sessionId: number, key: string, patch: ItemPatch): void {
+    loops.updateLoopItem(this.sql, sessionId, key, patch);
+  }
+  startIteration(input: NewIteration): IterationRow {
+    return loops.startIteration(this.sql, input);
+  }
+  setIterationAgent(id: number, pid: number, start: string | null): void {
+    loops.setIterationAgent(this.sql, id, pid, start);
+  }
+  finishIteration(id: number, result: IterationResult, item: ItemPatch): boolean {
+    return loops.finishIteration(this.sql, id, result, item);
+  }
+  getIteration(id: number): IterationRow | null {
+    return loops.getIteration(this.sql, id);
+  }
+  runningIterations(sessionId: number): IterationRow[] {
+    return loops.runningIterations(this.sql, sessionId);
+  }
+  listIterations(sessionId: number): IterationRow[] {
+    return loops.listIterations(this.sql, sessionId);
+  }
+  countIterations(where: { sessionId?: number; runId?: number }): number {
+    return loops.countIterations(this.sql, where);
   }
 
   // meta

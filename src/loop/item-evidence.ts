@@ -1,0 +1,48 @@
+import { commitsWithFiles, type CommitWithFiles } from "../git/commit-files.js";
+import { statusSnapshot, type GitOptions } from "../git/git.js";
+
+/** What git says one iteration did, with the loop's own bookkeeping files set apart. */
+export interface IterationEvidence {
+  startCommit: string | null;
+  endCommit: string | null;
+  commits: { sha: string; subject: string; files: string[] }[];
+  /** Commits that touch more than the PRD and the progress notes: the work. */
+  workCommits: number;
+  /** Files changed by those commits (excluding the bookkeeping files). */
+  files: string[];
+  /** Uncommitted files other than the PRD and the progress notes. */
+  uncommitted: string[];
+  /** Boxes of other items the agent ticked (and agentmux unticked). */
+  tickedOthers?: string[];
+}
+
+/**
+ * Evidence since `startCommit` in `cwd`. `bookkeeping` are repo-relative
+ * paths (the PRD, the progress file) whose changes are not work: an agent
+ * that only ticks a box and commits the PRD has done nothing.
+ */
+export async function iterationEvidence(
+  cwd: string,
+  startCommit: string | null,
+  bookkeeping: readonly string[],
+  opts: GitOptions = {},
+): Promise<IterationEvidence> {
+  // The agent has exited: HEAD is not moving, one status call gives it and the dirty files.
+  const status = await statusSnapshot(cwd, opts);
+  const head = status.head;
+  const skip = new Set(bookkeeping);
+  const commits: CommitWithFiles[] =
+    head === null || head === startCommit
+      ? []
+      : await commitsWithFiles(cwd, startCommit, head, opts);
+  const work = commits.filter((c) => c.files.some((f) => !skip.has(f)));
+  const files = [...new Set(work.flatMap((c) => c.files).filter((f) => !skip.has(f)))].sort();
+  return {
+    startCommit,
+    endCommit: head,
+    commits,
+    workCommits: work.length,
+    files,
+    uncommitted: status.files.filter((f) => !skip.has(f)),
+  };
+}
