@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   rm: () => import("./commands/rm.js"),
   verify: () => import("./commands/verify.js"),
   demo: () => import("./commands/demo.js"),
+  doctor: () => import("./commands/doctor.js"),
+  heartbeat: () => import("./commands/heartbeat.js"),
+  watch: () => import("./commands/watch.js"),
   _finish: () => import("./commands/finish.js"),
 };
 
@@ -32,7 +35,10 @@ Usage:
   agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
   agentmux rm <name> [--purge]         remove a finished session
   agentmux verify <name>               re-check with git what the latest run changed
+  agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
+  agentmux watch                       the monitor, continuously (events, not polling)
   agentmux demo                        try it with the built-in demo agent (no API key)
+  agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
 
 Every command takes --json and --socket PATH (default ~/.tmux/sock, or $AGENTMUX_SOCKET).
 State: $AGENTMUX_HOME (default ~/.local/state/agentmux). Docs: docs/ and README.md.

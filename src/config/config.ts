@@ -2,7 +2,17 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { AgentmuxError } from "../util/errors.js";
-import { arrayOf, bool, either, num, object, oneOf, recordOf, str } from "./validate.js";
+import {
+  arrayOf,
+  bool,
+  either,
+  num,
+  object,
+  oneOf,
+  recordOf,
+  str,
+  type Check,
+} from "./validate.js";
 
 /**
  * The config file: JSON at $AGENTMUX_CONFIG, else $XDG_CONFIG_HOME/agentmux/config.json,
@@ -15,8 +25,22 @@ const agentOverride = object({
   env: recordOf(str),
 });
 
+const agentLimits = object({
+  concurrency: num(1, 1000),
+  spacingSeconds: num(0, 3600),
+});
+
+/** A duration as --stall-after takes it: 90s, 20m, 1h30m (monitor/duration.ts parses it). */
+const duration: Check<string> = (v, path, problems) => {
+  if (typeof v === "string" && /^(\d+(\.\d+)?(ms|s|m|h|d))+$|^\d+$/.test(v.trim())) return v;
+  problems.push(`${path}: expected a duration like "20m" or "1h30m", got ${JSON.stringify(v)}`);
+  return undefined;
+};
+
 const schema = object({
   socket: str,
+  restart: oneOf("never", "on-failure", "always"),
+  stallAfter: duration,
   journalDir: str,
   killGraceSeconds: num(0, 600),
   notify: object({
@@ -32,6 +56,13 @@ const schema = object({
     cmd: agentOverride,
     demo: agentOverride,
   }),
+  limits: object({
+    codex: agentLimits,
+    claude: agentLimits,
+    ralphy: agentLimits,
+    cmd: agentLimits,
+    demo: agentLimits,
+  }),
 });
 
 export interface AgentOverride {
@@ -40,13 +71,26 @@ export interface AgentOverride {
   env?: Record<string, string>;
 }
 
+/** Launch limits for one agent (monitor/policy/governor.ts); see docs/restart-policy.md. */
+export interface AgentLimits {
+  /** Runs of this agent at once, across all sessions. */
+  concurrency?: number;
+  /** Minimum seconds between two launches of this agent. */
+  spacingSeconds?: number;
+}
+
 export interface Config {
   path: string;
   socket?: string;
   journalDir?: string;
   killGraceSeconds?: number;
+  /** Default restart policy for sessions that chose none (docs/monitor.md). */
+  restart?: "never" | "on-failure" | "always";
+  /** Default stall window, e.g. "20m". */
+  stallAfter?: string;
   notify: { commands: string[]; openclaw: boolean; webhooks: string[]; desktop: boolean | "auto" };
   agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
+  limits: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentLimits>>;
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -91,10 +135,13 @@ export function parseConfig(text: string, path: string): Config {
       desktop: c.notify?.desktop ?? "auto",
     },
     agents: c.agents ?? {},
+    limits: c.limits ?? {},
   };
   if (c.socket !== undefined) cfg.socket = c.socket;
   if (c.journalDir !== undefined) cfg.journalDir = c.journalDir;
   if (c.killGraceSeconds !== undefined) cfg.killGraceSeconds = c.killGraceSeconds;
+  if (c.restart !== undefined) cfg.restart = c.restart;
+  if (c.stallAfter !== undefined) cfg.stallAfter = c.stallAfter;
   return cfg;
 }
 

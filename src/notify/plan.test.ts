@@ -30,7 +30,10 @@ describe("planNotifications", () => {
         {
           channel: "command",
           target: "openclaw",
-          payload: { argv: ["openclaw", "system", "event", "--text", line, "--mode", "now"] },
+          payload: {
+            argv: ["openclaw", "system", "event", "--text", line, "--mode", "now"],
+            text: line,
+          },
         },
       ],
     ],
@@ -43,6 +46,7 @@ describe("planNotifications", () => {
           target: "notify",
           payload: {
             argv: ["notify", "login:succeeded", "0", "--log=/state/runs/7/output.log", "{literal}"],
+            text: line,
           },
         },
       ],
@@ -87,8 +91,8 @@ describe("planNotifications", () => {
         webhooks: ["http://x/1", "http://x/2", "http://x/1"],
       },
       [
-        { channel: "command", target: "a", payload: { argv: ["a", "login"] } },
-        { channel: "command", target: "b", payload: { argv: ["b"] } },
+        { channel: "command", target: "a", payload: { argv: ["a", "login"], text: line } },
+        { channel: "command", target: "b", payload: { argv: ["b"], text: line } },
         { channel: "webhook", target: "http://x/1", payload: { body: { text: line, event } } },
         { channel: "webhook", target: "http://x/2", payload: { body: { text: line, event } } },
       ],

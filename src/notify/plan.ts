@@ -19,6 +19,7 @@ export interface PlannedNotification {
     argv?: string[];
     body?: object;
     title?: string;
+    /** The summary line, also for commands: coalesce.ts finds it in argv to combine messages. */
     text?: string;
     /** Desktop only: skip quietly (not a failure) when there is no desktop session. */
     optional?: boolean;
@@ -58,7 +59,7 @@ export function planNotifications(
     add(`command\0${JSON.stringify(argv)}`, {
       channel: "command",
       target: program,
-      payload: { argv },
+      payload: { argv, text },
     });
   }
 

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { isAlive, signal } from "../process/pids.js";
+import { clearErrored } from "../monitor/policy/errored.js";
 import { terminateGroup } from "../process/terminate.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { AgentmuxError, show } from "../util/errors.js";
@@ -79,6 +80,8 @@ export async function restartSession(
     );
   }
   const run = await startRun(ctx, session);
+  // A person restarted it: the monitor may restart it again (issue 4, errored).
+  clearErrored(ctx.store(), session.id);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
 }
 

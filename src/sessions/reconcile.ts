@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isAlive } from "../process/pids.js";
+import { isAlive, isZombie, signal } from "../process/pids.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { Context } from "./context.js";
@@ -49,7 +49,12 @@ export async function refreshSession(
   const runnerPid = run.runnerPid ?? started?.runnerPid ?? null;
   const runnerStart = run.runnerStart ?? started?.runnerStart ?? null;
   // The finisher is the runner's own pid (perl execs node), so "alive" covers it too.
-  const runnerAlive = runnerPid !== null && isAlive(runnerPid, runnerStart);
+  let runnerAlive = runnerPid !== null && isAlive(runnerPid, runnerStart);
+  if (runnerAlive && runnerPid !== null && isZombie(runnerPid)) {
+    // Dead but not yet reaped by tmux (its pane's parent): ask tmux to reap, then look again.
+    await reap(ctx, session);
+    runnerAlive = isAlive(runnerPid, runnerStart) && !isZombie(runnerPid);
+  }
   if (runnerAlive) return { session, run };
 
   if (readExit(run.runDir)) {
@@ -97,8 +102,15 @@ async function whyGone(
   if (all.length === 0 && (await ctx.tmux(spec.socket).serverPid()) === null) {
     return { code: "server-gone", text: `the tmux server on ${spec.socket} is gone` };
   }
-  const pane = all.find((p) => p.sessionName === session.name);
+  let pane = all.find((p) => p.sessionName === session.name);
   if (!pane) return { code: "session-gone", text: `tmux session "${session.name}" is gone` };
+  if (pane.dead && pane.deadStatus === null && pane.deadSignal === null) {
+    // tmux 3.3 marks a pane dead when its pty closes and records the status
+    // only once it has reaped the process: a SIGCHLD makes it reap now.
+    await reap(ctx, session);
+    const again = await ctx.tmux(spec.socket).listPanes();
+    pane = again.find((p) => p.sessionName === session.name) ?? pane;
+  }
   // The pane dies with its supervisor, but its status is tmux's (and often lost): say what is known.
   const status =
     pane.dead && pane.deadStatus !== null ? ` (pane exit status ${pane.deadStatus})` : "";
@@ -106,4 +118,13 @@ async function whyGone(
     code: "runner-killed",
     text: `the supervisor was killed without recording the agent's exit${status}`,
   };
+}
+
+/** SIGCHLD to the session's tmux server: it reaps exited pane processes and records their status. */
+async function reap(ctx: Context, session: SessionRow): Promise<void> {
+  const spec = session.spec as SessionSpec;
+  const pid = await ctx.tmux(spec.socket).serverPid();
+  if (pid !== null) signal(pid, "SIGCHLD");
+  // tmux handles the signal in its event loop; one round-trip gives it that turn.
+  await ctx.tmux(spec.socket).serverPid();
 }

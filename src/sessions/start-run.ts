@@ -11,6 +11,18 @@ import { buildAgentLaunch } from "./agent-launch.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
+import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
+
+export interface StartRunOptions {
+  /**
+   * How long to wait for the agent's launch limits (monitor/policy/governor.ts)
+   * before refusing (AgentmuxError "state"). Default 10 min; a known pause that ends
+   * later is refused at once, so `agentmux run` never hangs for hours.
+   */
+  maxWaitMs?: number;
+  /** Progress while waiting; default: one line on stderr per new reason. */
+  onWait?: AcquireOptions<RunRow>["onWait"];
+}
 
 /** How long `run` waits for the supervisor's first record before returning. */
 const STARTED_WAIT_MS = 3_000;
@@ -20,20 +32,35 @@ const STARTED_WAIT_MS = 3_000;
  * whose pane command is the supervisor (as argv), then wait for the
  * supervisor's `started` record so the caller gets real pids back.
  */
-export async function startRun(ctx: Context, session: SessionRow): Promise<RunRow> {
+export async function startRun(
+  ctx: Context,
+  session: SessionRow,
+  opts: StartRunOptions = {},
+): Promise<RunRow> {
   const store = ctx.store();
   const spec = session.spec as SessionSpec;
   const sdir = sessionDir(ctx.stateDir, session.id);
   const perl = await resolvePerl(ctx.env);
 
   const startCommit = await headCommit(spec.cwd).catch(() => null);
-  let run = store.createRun(session.id, {
-    state: "starting",
-    runDir: "",
-    logPath: "",
-    startedAt: new Date().toISOString(),
-    startCommit,
+  // The shared limits (concurrency, spacing, rate-limit pause) of this agent:
+  // the run row is created in the same transaction that takes the slot.
+  const { reserved } = await acquireLaunchSlot(store, spec.agent, {
+    limits: limitsFor(spec.agent, ctx.config()),
+    onWait:
+      opts.onWait ??
+      ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),
+    ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
+    reserve: (now) =>
+      store.createRun(session.id, {
+        state: "starting",
+        runDir: "",
+        logPath: "",
+        startedAt: new Date(now).toISOString(),
+        startCommit,
+      }),
   });
+  let run = reserved as RunRow;
   const runDir = runDirFor(ctx.stateDir, run.id);
   const logPath = join(runDir, "output.log");
   run = store.updateRun(run.id, { runDir, logPath });

@@ -4,8 +4,10 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { foreignJson, statusJson, type StatusJson } from "../../sessions/view.js";
 import type { TmuxPane } from "../../tmux/client.js";
+import { MONITOR_SESSION } from "../../tmux/control.js";
+import { monitorStatus } from "../../monitor/record.js";
 import { flag, parse, str } from "../args.js";
-import { cell, formatDuration, out, outcome, printJson, table } from "../output.js";
+import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
 
 const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
 
@@ -40,7 +42,9 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;
-  const foreignNames = [...new Set(panes.map((p) => p.sessionName))].filter((n) => !ours.has(n));
+  const foreignNames = [...new Set(panes.map((p) => p.sessionName))].filter(
+    (n) => !ours.has(n) && n !== MONITOR_SESSION,
+  );
   for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
   return result;
 }
@@ -60,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       printJson(list);
       return 0;
     }
+    warnMonitor(ctx, list);
     if (list.length === 0) {
       out('no sessions (start one: agentmux run codex "task" --cwd DIR)');
       return 0;
@@ -86,4 +91,11 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+/** One line on stderr when `agentmux watch` died while sessions still need watching. */
+export function warnMonitor(ctx: Context, list: readonly { state: string }[]): void {
+  const live = list.filter((s) => s.state === "running" || s.state === "starting").length;
+  const w = monitorStatus(ctx.store(), live).warning;
+  if (w) err(`warning: ${w}`);
 }

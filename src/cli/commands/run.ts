@@ -6,6 +6,8 @@ import type { AgentName } from "../../sessions/types.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, list, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
+import { parseDuration } from "../../monitor/duration.js";
+import { parseRestartPolicy } from "../../monitor/policy-config.js";
 
 export const USAGE =
   "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
@@ -27,6 +29,9 @@ Options:
   --desktop / --no-desktop   desktop notification via notify-send (default: when available)
   --no-notify          no notifications from config either
   --journal DIR        daily notes: add a line to DIR/YYYY-MM-DD.md (or $AGENTMUX_JOURNAL_DIR)
+  --restart POLICY     what the monitor restarts: never, on-failure (lost or failed runs), always
+                       (also clean exits); default: config "restart", else lost runs only
+  --stall-after DUR    no output, no file changes and no CPU for DUR = stalled (default 20m)
   --prd FILE, --codex, --claude, --parallel   ralphy's own options
   --json               print the new session's status as JSON
   --socket PATH        tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)
@@ -78,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       codex: { type: "boolean" },
       claude: { type: "boolean" },
       parallel: { type: "boolean" },
+      restart: { type: "string" },
+      "stall-after": { type: "string" },
     },
     USAGE,
   );
@@ -138,6 +145,10 @@ export async function main(argv: string[]): Promise<number> {
   if (flag(p, "claude")) req.engine = "claude";
   if (flag(p, "codex")) req.engine = "codex";
   if (flag(p, "parallel")) req.parallel = true;
+  const restart = str(p, "restart");
+  if (restart !== undefined) req.restart = parseRestartPolicy(restart);
+  const stallAfter = str(p, "stall-after");
+  if (stallAfter !== undefined) req.stallAfterMs = parseDuration(stallAfter, "--stall-after");
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {

@@ -4,6 +4,7 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { flag, onePositional, parse, str } from "../args.js";
+import { warnMonitor } from "./ls.js";
 import { formatDuration, out, outcome, printJson } from "../output.js";
 
 const USAGE = "agentmux status <name> [--json]";
@@ -59,7 +60,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const s = await statusOf(ctx, name);
     if (flag(p, "json")) printJson(s);
-    else out(renderStatus(s));
+    else {
+      out(renderStatus(s));
+      warnMonitor(ctx, [s]);
+    }
     return 0;
   } finally {
     ctx.close();

@@ -1,0 +1,174 @@
+import { isAlive } from "../process/pids.js";
+import { terminateGroup } from "../process/terminate.js";
+import type { Context } from "../sessions/context.js";
+import { isLive } from "../sessions/lifecycle.js";
+import { deliverPending, type OutboxResult } from "../sessions/outbox.js";
+import { refreshSession } from "../sessions/reconcile.js";
+import type { SessionSpec } from "../sessions/spec.js";
+import type { RunRow, SessionRow } from "../store/store.js";
+import type { TmuxPane } from "../tmux/client.js";
+import { fixFor, type SessionReport } from "./attention.js";
+import { isErrored } from "./policy/errored.js";
+import { monitorStatus, type MonitorStatus } from "./record.js";
+import { considerRestart, policyState } from "./restart-apply.js";
+import { CpuScan, checkStall } from "./stall-check.js";
+
+/**
+ * One monitor pass (`agentmux heartbeat`, and every wake-up of `agentmux
+ * watch`): reconcile every live session with its supervisor and tmux, end
+ * orphaned agents of lost runs, sample running sessions for stalls, apply the
+ * restart policy, deliver pending notifications. Everything it decides is in
+ * the returned report; nothing is printed here.
+ */
+export interface PassOptions {
+  /** Apply restart decisions (heartbeat --restart, watch); otherwise only report them. */
+  restart: boolean;
+  /** Restarts due within this are waited for and done in this pass; later ones are reported. */
+  maxRestartWaitMs: number;
+  stalls?: boolean;
+}
+
+export interface PassReport {
+  at: string;
+  checked: number;
+  sessions: SessionReport[];
+  attention: number;
+  restarted: number;
+  orphansEnded: number;
+  notifications: { delivered: number; failed: OutboxResult["failed"] };
+  monitor: MonitorStatus;
+  /** The earliest restart still due, for watch to wake up then. */
+  nextDueAt: string | null;
+  /** Sessions live after the pass. */
+  live: number;
+}
+
+export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<PassReport> {
+  const store = ctx.store();
+  const now = new Date();
+  const rows = store.listSessionsWithLatestRun();
+  const panesBySocket = new Map<string, Promise<TmuxPane[]>>();
+  const panesOf = (socket: string): Promise<TmuxPane[]> => {
+    let p = panesBySocket.get(socket);
+    if (!p) {
+      p = ctx.tmux(socket).listPanes();
+      panesBySocket.set(socket, p);
+    }
+    return p;
+  };
+
+  // 1. Reconcile. A live supervisor is the common case and costs one kill(0).
+  const views: { session: SessionRow; run: RunRow | null }[] = [];
+  for (const row of rows) {
+    let run = row.run;
+    if (run && isLive(run.state)) {
+      const spec = row.session.spec as SessionSpec;
+      const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
+      const panes = alive ? null : await panesOf(spec.socket);
+      run = (await refreshSession(ctx, row.session, panes)).run;
+    }
+    views.push({ session: row.session, run });
+  }
+
+  // 2. Orphans before anything is restarted: agents of runs whose supervisor is gone.
+  const reports = new Map<string, SessionReport>();
+  let orphansEnded = 0;
+  await Promise.all(
+    views.map(async ({ session, run }) => {
+      if (!run || policyState(run) !== "lost" || run.agentPid === null) return;
+      if (!isAlive(run.agentPid, run.agentStart)) return;
+      const spec = session.spec as SessionSpec;
+      if (await terminateGroup(run.agentPid, run.agentStart, spec.graceSeconds * 1000)) {
+        orphansEnded++;
+        reports.set(session.name, base(session, run, "orphan-ended", { orphanPid: run.agentPid }));
+      }
+    }),
+  );
+
+  // 3. Stalls and restarts, sessions in parallel (a restart may wait out its backoff).
+  const cpu = new CpuScan();
+  let nextDue: number | null = null;
+  const due = (at: string | undefined): void => {
+    if (at === undefined) return;
+    const t = Date.parse(at);
+    if (nextDue === null || t < nextDue) nextDue = t;
+  };
+  await Promise.all(
+    views.map(async ({ session, run }) => {
+      if (!run) return;
+      if (run.state === "running" && opts.stalls !== false) {
+        const s = await checkStall(ctx, session, run, cpu, now.getTime());
+        if (!s?.stalled) return;
+        reports.set(session.name, {
+          ...base(session, run, "notified"),
+          state: "stalled",
+          diagnosis: s.diagnosis,
+          attention: true,
+          reason: s.first ? "notified" : "",
+          fix: fixFor(session.name, "stalled", s.diagnosis),
+        });
+        return;
+      }
+      if (isLive(run.state)) return;
+      const outcome = await considerRestart(ctx, session, run, {
+        apply: opts.restart,
+        maxWaitMs: opts.maxRestartWaitMs,
+        now,
+      });
+      if (outcome.action === "restart-due" || outcome.action === "waiting") due(outcome.at);
+      const state = policyState(run) === "lost" ? "lost" : run.state;
+      const show = outcome.action !== "none" || outcome.attention || reports.has(session.name);
+      if (!show) return;
+      const errored = outcome.action === "errored" || isErrored(store, session.id);
+      const prior = reports.get(session.name);
+      reports.set(session.name, {
+        ...base(session, run, outcome.action),
+        state,
+        attention: outcome.attention,
+        reason: outcome.reason,
+        fix: outcome.attention ? fixFor(session.name, state, run.diagnosis, errored) : null,
+        ...(outcome.at ? { at: outcome.at } : {}),
+        ...(outcome.newRun ? { newRun: outcome.newRun } : {}),
+        ...(prior?.orphanPid ? { orphanPid: prior.orphanPid } : {}),
+      });
+    }),
+  );
+
+  // 4. Everything queued (by finishers that could not deliver, stalls, errored).
+  const delivered = await deliverPending(store);
+  const sessions = [...reports.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const live = store
+    .listSessionsWithLatestRun()
+    .filter((r) => r.run !== null && isLive(r.run.state)).length;
+  return {
+    at: now.toISOString(),
+    checked: rows.length,
+    sessions,
+    attention: sessions.filter((s) => s.attention).length,
+    restarted: sessions.filter((s) => s.action === "restarted").length,
+    orphansEnded,
+    notifications: { delivered: delivered.delivered, failed: delivered.failed },
+    monitor: monitorStatus(store, live),
+    nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
+    live,
+  };
+}
+
+function base(
+  session: SessionRow,
+  run: RunRow,
+  action: SessionReport["action"],
+  extra: Partial<SessionReport> = {},
+): SessionReport {
+  return {
+    name: session.name,
+    state: run.state,
+    run: run.runNo,
+    diagnosis: run.diagnosis,
+    attention: false,
+    action,
+    reason: "",
+    fix: null,
+    ...extra,
+  };
+}

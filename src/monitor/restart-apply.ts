@@ -1,0 +1,126 @@
+import type { Context } from "../sessions/context.js";
+import type { SessionSpec } from "../sessions/spec.js";
+import { startRun } from "../sessions/start-run.js";
+import type { RunState } from "../sessions/types.js";
+import type { RunRow, SessionRow } from "../store/store.js";
+import type { MonitorAction } from "./attention.js";
+import { erroredRecord, markErrored } from "./policy/errored.js";
+import { decideRestart, type PastRun } from "./policy/restart.js";
+import { restartPolicyOf } from "./policy-config.js";
+import { queueNotice } from "./stall-check.js";
+
+/**
+ * Apply the restart policy (policy/restart.ts) to a session whose latest run
+ * ended. A restart is claimed in the store (`restarted:<runId>`) before the
+ * new run starts, so a heartbeat and a watch deciding at once restart a run
+ * exactly once.
+ */
+export interface RestartOutcome {
+  action: MonitorAction;
+  reason: string;
+  at?: string;
+  newRun?: number;
+  /** Only errored and policy "none" on a failure need a person. */
+  attention: boolean;
+}
+
+const claimKey = (runId: number): string => `restarted:${runId}`;
+
+/**
+ * A run that ended because its pane or server went away (the supervisor saw
+ * SIGHUP and stopped the agent) died with its tmux, not by its own failure:
+ * for the policy it is lost.
+ */
+export function policyState(run: RunRow): RunState {
+  if (
+    (run.state === "failed" || run.state === "killed") &&
+    run.endReason === "hangup" &&
+    !run.killRequested
+  ) {
+    return "lost";
+  }
+  return run.state;
+}
+
+export async function considerRestart(
+  ctx: Context,
+  session: SessionRow,
+  run: RunRow,
+  opts: { apply: boolean; maxWaitMs: number; now: Date },
+): Promise<RestartOutcome> {
+  const store = ctx.store();
+  if (store.getMeta(claimKey(run.id)) !== null) {
+    return { action: "none", reason: "already restarted", attention: false };
+  }
+  const spec = session.spec as SessionSpec;
+  const state = policyState(run);
+  const history: PastRun[] = store.listRuns(session.id).map((r) => ({
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    state: r.id === run.id ? state : policyState(r),
+    diagnosisCode: r.diagnosis?.code ?? null,
+  }));
+  const errored = erroredRecord(store, session.id);
+  const decision = decideRestart({
+    policy: restartPolicyOf(spec, ctx.config()),
+    state,
+    diagnosis: run.diagnosis,
+    history,
+    now: opts.now,
+    errored: errored.errored,
+    failuresSince: errored.clearedAt,
+  });
+  const needsPerson = state === "lost" || state === "failed";
+  switch (decision.action) {
+    case "none":
+      return { action: "none", reason: decision.reason, attention: needsPerson };
+    case "wait":
+      return { action: "waiting", reason: decision.reason, at: decision.until, attention: false };
+    case "errored":
+      if (markErrored(store, session.id, decision.reason, opts.now)) {
+        queueNotice(
+          ctx,
+          session,
+          run,
+          { code: "errored", summary: decision.reason, fix: `agentmux restart ${session.name}` },
+          opts.now.getTime(),
+          "errored",
+        );
+      }
+      return { action: "errored", reason: decision.reason, attention: true };
+    case "restart":
+      break;
+  }
+  const at = new Date(opts.now.getTime() + decision.delayMs).toISOString();
+  if (!opts.apply) {
+    return {
+      action: "restart-due",
+      reason:
+        "the restart policy restarts it: agentmux heartbeat --restart (or keep agentmux watch running)",
+      at,
+      attention: true,
+    };
+  }
+  if (decision.delayMs > opts.maxWaitMs) {
+    return { action: "restart-due", reason: "backoff", at, attention: false };
+  }
+  if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+  const claimed = store.transaction(() => {
+    if (store.getMeta(claimKey(run.id)) !== null) return false;
+    if (store.latestRun(session.id)?.id !== run.id) return false; // someone restarted it by hand
+    store.setMeta(claimKey(run.id), new Date().toISOString());
+    return true;
+  });
+  if (!claimed) return { action: "none", reason: "restarted elsewhere", attention: false };
+  const fresh = store.getSessionById(session.id);
+  if (!fresh || fresh.removedAt !== null) {
+    return { action: "none", reason: "removed meanwhile", attention: false };
+  }
+  const next = await startRun(ctx, fresh);
+  return {
+    action: "restarted",
+    reason: `policy restart after ${state}`,
+    newRun: next.runNo,
+    attention: false,
+  };
+}

@@ -1,0 +1,266 @@
+import { mkdirSync, watch, type FSWatcher } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "../sessions/context.js";
+import { isLive } from "../sessions/lifecycle.js";
+import type { SessionSpec } from "../sessions/spec.js";
+import {
+  ControlClient,
+  ensureMonitorSession,
+  hookPaneDied,
+  releasePaneDiedWaiters,
+  waitPaneDied,
+} from "../tmux/control.js";
+import { AgentmuxError } from "../util/errors.js";
+import { reportLine } from "./attention.js";
+import { heartbeatPass, type PassReport } from "./heartbeat.js";
+import { acquireLock } from "./lock.js";
+import { stallAfterOf } from "./policy-config.js";
+import { writeBeat } from "./record.js";
+import { sampleEveryMs } from "./stall.js";
+
+/**
+ * `agentmux watch`: the heartbeat pass, run when something happens rather
+ * than on a tight timer. Wake-ups:
+ *   - a hooked pane died (tmux `pane-died` hook -> wait-for channel): a
+ *     supervisor was SIGKILLed, or a finisher exited;
+ *   - the control client saw %sessions-changed (a session came or went) or
+ *     %exit (the server died);
+ *   - the state directory's runs/ changed (a run was created);
+ *   - a restart's backoff or a stall sample is due;
+ *   - the fallback timer (30 s), for anything no event reports.
+ * Passes never overlap; wake-ups during a pass fold into one more pass.
+ * Stopping detaches from tmux and leaves every agent running.
+ */
+export interface WatchOptions {
+  restart: boolean;
+  fallbackMs: number;
+  log: (line: string) => void;
+}
+
+/** Several events for one change (a session closing sends a few) fold into one pass. */
+const DEBOUNCE_MS = 10;
+
+interface Connection {
+  socket: string;
+  control: ControlClient;
+  closed: boolean;
+  /** tmux session ids already given the pane-died hook. */
+  hooked: Set<string>;
+}
+
+export class Watcher {
+  private readonly conns = new Map<string, Connection>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private fsWatcher: FSWatcher | undefined;
+  private releaseLock: (() => void) | undefined;
+  private readonly startedAt = new Date().toISOString();
+  private readonly printed = new Map<string, string>();
+  /** Resolves when the watcher stops. */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  passes = 0;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly opts: WatchOptions,
+  ) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  async start(): Promise<void> {
+    const lock = acquireLock(this.ctx.stateDir);
+    if (!lock.acquired) {
+      throw new AgentmuxError("exists", `agentmux watch is already running (pid ${lock.pid})`, {
+        hint: "one monitor per state directory is enough; stop that one first to start another",
+      });
+    }
+    this.releaseLock = lock.release;
+    const store = this.ctx.store();
+    writeBeat(store, { startedAt: this.startedAt, intervalMs: this.opts.fallbackMs });
+    const runs = join(this.ctx.stateDir, "runs");
+    mkdirSync(runs, { recursive: true, mode: 0o700 });
+    this.fsWatcher = watch(runs, () => this.wake(DEBOUNCE_MS));
+    this.fsWatcher.on("error", () => this.wake(0)); // the directory vanished: the timer still runs
+    this.wake(0);
+  }
+
+  /** Run a pass after `delayMs` (or sooner, if one is already due sooner). */
+  wake(delayMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + delayMs;
+    if (at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      void this.pass();
+    }, delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          const report = await heartbeatPass(this.ctx, {
+            restart: this.opts.restart,
+            maxRestartWaitMs: 0,
+          });
+          this.passes++;
+          this.print(report);
+          writeBeat(this.ctx.store(), {
+            startedAt: this.startedAt,
+            intervalMs: this.opts.fallbackMs,
+          });
+          await this.connect();
+          this.scheduleNext(report);
+        } catch (e) {
+          // One bad pass (tmux wedged, store busy) must not end the monitor.
+          this.opts.log(`pass failed: ${(e as Error).message}`);
+          this.wake(Math.min(this.opts.fallbackMs, 5_000));
+        }
+      } while (this.again && !this.stopped);
+    })();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private print(report: PassReport): void {
+    for (const s of report.sessions) {
+      const line = reportLine(s);
+      if (this.printed.get(s.name) === line) continue;
+      this.printed.set(s.name, line);
+      this.opts.log(line);
+    }
+  }
+
+  /** The next timed wake-up: fallback, a restart's backoff, or the soonest stall sample. */
+  private scheduleNext(report: PassReport): void {
+    let next = this.opts.fallbackMs;
+    if (report.nextDueAt)
+      next = Math.min(next, Math.max(0, Date.parse(report.nextDueAt) - Date.now()));
+    const cfg = this.ctx.config();
+    for (const row of this.ctx.store().listSessionsWithLatestRun()) {
+      if (row.run?.state !== "running") continue;
+      next = Math.min(next, sampleEveryMs(stallAfterOf(row.session.spec as SessionSpec, cfg)));
+    }
+    this.wake(next);
+  }
+
+  /** Attach to every socket with live sessions (plus the default) and hook their sessions. */
+  private async connect(): Promise<void> {
+    const store = this.ctx.store();
+    const live = store
+      .listSessionsWithLatestRun()
+      .filter((r) => r.run !== null && isLive(r.run.state));
+    const sockets = new Set([
+      this.ctx.socket,
+      ...live.map((r) => (r.session.spec as SessionSpec).socket),
+    ]);
+    for (const socket of sockets) {
+      let conn = this.conns.get(socket);
+      if (!conn || conn.closed) {
+        conn = (await this.open(socket)) ?? undefined;
+        if (!conn) continue;
+      }
+      const c = conn;
+      const fresh = live.filter(
+        (r) =>
+          (r.session.spec as SessionSpec).socket === socket &&
+          r.run?.tmuxSessionId != null &&
+          !c.hooked.has(r.run.tmuxSessionId),
+      );
+      if (fresh.length === 0) continue;
+      const names = fresh.map((r) => r.session.name);
+      // One tmux call for all; if one session vanished meanwhile, hook the rest one by one.
+      const ok = await hookPaneDied(socket, names, this.ctx.env);
+      for (const r of fresh) {
+        if (ok || (await hookPaneDied(socket, [r.session.name], this.ctx.env))) {
+          c.hooked.add(r.run?.tmuxSessionId ?? "");
+        }
+      }
+      // A pane that died before its hook was set sent no signal: look once more.
+      this.wake(DEBOUNCE_MS);
+    }
+  }
+
+  /** Connect to one socket's server; null when no server runs there (watch never starts one). */
+  private async open(socket: string): Promise<Connection | null> {
+    const tmux = this.ctx.tmux(socket);
+    if ((await tmux.serverPid()) === null) return null;
+    if (!(await ensureMonitorSession(socket, this.ctx.env))) return null;
+    // A watch that was SIGKILLed left its wait-for client blocked: release it.
+    await releasePaneDiedWaiters(socket, this.ctx.env);
+    const conn: Connection = {
+      socket,
+      closed: false,
+      hooked: new Set(),
+      control: new ControlClient(socket, this.ctx.env, (ev) => {
+        if (ev.kind === "sessions-changed" || ev.kind === "window-close") this.wake(DEBOUNCE_MS);
+        if (ev.kind === "exit") this.drop(conn);
+      }),
+    };
+    this.conns.set(socket, conn);
+    void conn.control.exited.then(() => this.drop(conn));
+    void this.waitLoop(conn);
+    return conn;
+  }
+
+  private async waitLoop(conn: Connection): Promise<void> {
+    while (!conn.closed && !this.stopped) {
+      const r = await waitPaneDied(conn.socket, this.ctx.env);
+      if (this.stopped) return;
+      this.wake(0);
+      if (r === "gone") {
+        this.drop(conn);
+        return;
+      }
+    }
+  }
+
+  private drop(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.control.close();
+    if (this.conns.get(conn.socket) === conn) this.conns.delete(conn.socket);
+    this.wake(0); // the server may be gone: reconcile now
+  }
+
+  /** Stop watching. Agents keep running; the lock and a clean-stop beat are recorded. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.fsWatcher?.close();
+    if (this.running) await this.running.catch(() => undefined);
+    for (const conn of this.conns.values()) {
+      conn.closed = true;
+      conn.control.close();
+      // Our own wait-for client is blocked on the channel: wake it so it exits.
+      await releasePaneDiedWaiters(conn.socket, this.ctx.env).catch(() => undefined);
+    }
+    this.conns.clear();
+    try {
+      writeBeat(this.ctx.store(), {
+        startedAt: this.startedAt,
+        intervalMs: this.opts.fallbackMs,
+        stopped: true,
+      });
+    } finally {
+      this.releaseLock?.();
+      this.resolveDone();
+    }
+  }
+}

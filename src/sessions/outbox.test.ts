@@ -1,0 +1,125 @@
+import { chmodSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
+import { tempDir } from "../../test/helpers/tmp.js";
+import { deliverPending, nextNotificationDue } from "./outbox.js";
+
+/** A notification program that appends its --text argument, then a separator, to a file. */
+function recorder(dir: string): { program: string; messages: () => string[] } {
+  const log = join(dir, "messages.log");
+  const program = join(dir, "notify.sh");
+  writeFileSync(program, `#!/bin/sh\nprintf '%s\\n\\036\\n' "$1" >> '${log}'\n`);
+  chmodSync(program, 0o755);
+  return {
+    program,
+    messages: () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .split("\n\u001e\n")
+            .filter((m) => m !== "")
+        : [],
+  };
+}
+
+function setup(): { store: Store; dir: string; addRun: (name: string, program: string) => number } {
+  const dir = tempDir();
+  const store = openStore(dir);
+  onTestFinished(() => store.close());
+  const addRun = (name: string, program: string): number => {
+    const s = store.createSession({ name, kind: "agent", agent: "cmd", spec: {} });
+    const run = store.createRun(s.id, {
+      state: "succeeded",
+      runDir: join(dir, "no-such-run"),
+      logPath: "",
+      startedAt: new Date().toISOString(),
+    });
+    const text = `agentmux: ${name} succeeded (exit 0) after 1s`;
+    store.addNotifications(run.id, [
+      { channel: "command", target: program, payload: { argv: [program, text], text } },
+    ]);
+    return run.id;
+  };
+  return { store, dir, addRun };
+}
+
+describe("deliverPending coalesces per destination", () => {
+  it("20 sessions ending within a second: one message per window, all 20 summaries", async () => {
+    const { store, dir, addRun } = setup();
+    const rec = recorder(dir);
+    let now = Date.parse("2025-06-01T12:00:00.000Z");
+    const clock = (): number => now;
+    // Each finisher records its row and delivers, one after another, 50 ms apart.
+    const deferredCounts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const runId = addRun(`s${i}`, rec.program);
+      const r = await deliverPending(store, { runId, now: clock });
+      deferredCounts.push(r.deferred);
+      now += 50;
+    }
+    expect(rec.messages()).toHaveLength(1);
+    expect(deferredCounts.at(-1)).toBe(19);
+    expect(nextNotificationDue(store, { now })).toBe("2025-06-01T12:00:30.000Z");
+
+    // A heartbeat inside the window sends nothing more.
+    const early = await deliverPending(store, { now: clock });
+    expect(early).toMatchObject({
+      delivered: 0,
+      deferred: 19,
+      nextDueAt: "2025-06-01T12:00:30.000Z",
+    });
+
+    // After the window: one combined message with the other 19.
+    now = Date.parse("2025-06-01T12:00:30.000Z");
+    const late = await deliverPending(store, { now: clock });
+    expect(late).toMatchObject({ delivered: 19, deferred: 0, nextDueAt: null });
+    const msgs = rec.messages();
+    expect(msgs).toHaveLength(2);
+    expect(msgs[1]!.split("\n")[0]).toBe("agentmux: 19 sessions ended");
+    const all = msgs.join("\n");
+    for (let i = 0; i < 20; i++) {
+      expect(all.split("\n").filter((l) => l.startsWith(`agentmux: s${i} succeeded`))).toHaveLength(
+        1,
+      );
+    }
+    expect(nextNotificationDue(store, { now })).toBeNull();
+  });
+
+  it("concurrent deliverers on separate connections never send a destination twice in a window", async () => {
+    const { store, dir, addRun } = setup();
+    const rec = recorder(dir);
+    const ids = Array.from({ length: 10 }, (_, i) => addRun(`c${i}`, rec.program));
+    const others = Array.from({ length: 4 }, () => openStore(dir));
+    onTestFinished(() => others.forEach((s) => s.close()));
+    const results = await Promise.all(
+      ids.map((runId, i) => deliverPending(others[i % others.length]!, { runId })),
+    );
+    expect(results.reduce((n, r) => n + r.delivered, 0)).toBe(10);
+    const msgs = rec.messages();
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]!.split("\n")).toHaveLength(11);
+  });
+
+  it("different destinations do not wait for each other", async () => {
+    const { store, dir, addRun } = setup();
+    const a = recorder(join(dir));
+    const bDir = tempDir();
+    const b = recorder(bDir);
+    await deliverPending(store, { runId: addRun("x", a.program) });
+    await deliverPending(store, { runId: addRun("y", b.program) });
+    expect(a.messages()).toHaveLength(1);
+    expect(b.messages()).toHaveLength(1);
+  });
+
+  it("a failed combined delivery leaves every row pending for the next try", async () => {
+    const { store, addRun } = setup();
+    const missing = "/nonexistent/agentmux-notify";
+    const r1 = addRun("f1", missing);
+    addRun("f2", missing);
+    const res = await deliverPending(store, { windowMs: 0, attempts: 1 });
+    expect(res.failed).toHaveLength(2);
+    const rows = store.listNotifications(r1);
+    expect(rows[0]!.state).toBe("failed"); // a missing program is permanent
+  });
+});
