@@ -2,7 +2,7 @@ import type { TemplateVar } from "./template.js";
 
 /** What a notification is about: one run that ended. */
 export type NotifyState = "succeeded" | "failed" | "killed" | "lost";
-export type NotifyVerdict = "verified" | "no-changes" | "failed" | "unverifiable";
+export type NotifyVerdict = "verified" | "no-changes" | "failed" | "unverifiable" | "unverified";
 
 export interface NotifyEvent {
   name: string;
@@ -17,6 +17,8 @@ export interface NotifyEvent {
   verdict: NotifyVerdict | null;
   commits: number;
   uncommitted: number;
+  /** PRD items the run ticked with no commit behind them (ralphy's habit). */
+  unbackedTicks?: string[];
   diagnosis?: { code: string; summary: string; fix?: string };
 }
 
@@ -77,6 +79,12 @@ export function summaryLine(e: NotifyEvent): string {
     `${e.uncommitted} uncommitted`,
   ];
   if (e.verdict !== null) parts.push(e.verdict);
+  const unbacked = e.unbackedTicks ?? [];
+  if (unbacked.length > 0) {
+    const list = unbacked.slice(0, 3).map((t) => `"${flatten(t, 60)}"`);
+    if (unbacked.length > 3) list.push(`${unbacked.length - 3} more`);
+    parts.push(`${unbacked.length} ${unbacked.length === 1 ? "box" : "boxes"} ticked without a commit: ${list.join(", ")}`);
+  }
   const diagnosis = diagnosisText(e);
   if (diagnosis !== null) parts.push(diagnosis);
   return parts.join(" · ");

@@ -3,7 +3,7 @@ import { journalEnd } from "../journal/journal.js";
 import { planNotifications } from "../notify/plan.js";
 import { summaryLine, type NotifyEvent } from "../notify/summary.js";
 import type { RunRow, SessionRow } from "../store/store.js";
-import { gatherEvidence } from "../verify/evidence.js";
+import { runEvidence } from "./run-evidence.js";
 import { decideVerdict } from "../verify/verdict.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
@@ -94,11 +94,7 @@ async function settle(
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
   const spec = session.spec as SessionSpec;
-  const evidence: Evidence = await gatherEvidence({
-    cwd: spec.cwd,
-    startCommit: run.startCommit,
-    logPath: run.logPath,
-  });
+  const evidence: Evidence = await runEvidence(spec, run);
   const verdict: Verdict | null =
     state === "lost"
       ? null
@@ -149,6 +145,7 @@ async function settle(
     verdict,
     commits: evidence.commits.length,
     uncommitted: evidence.uncommitted.length,
+    ...(evidence.prd?.unbacked.length ? { unbackedTicks: evidence.prd.unbacked } : {}),
     diagnosis,
   };
   // Notifications first: they are what a person is waiting for.

@@ -8,6 +8,7 @@ import { AgentmuxError } from "../util/errors.js";
 import type { Context } from "./context.js";
 import { readEnvFile } from "./envfile.js";
 import { buildAgentLaunch } from "./agent-launch.js";
+import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
@@ -83,6 +84,10 @@ export async function startRun(
       graceSeconds: spec.graceSeconds,
       ...(promptFile ? { promptFile } : {}),
     });
+    // ralphy and other self-looping agents tick boxes: keep the PRD as it was to judge them at exit.
+    if (spec.launch.prdPath !== undefined && spec.loop === undefined) {
+      snapshotPrd(runDir, spec.cwd, spec.launch.prdPath);
+    }
     if (JSON.stringify(launch.argv) !== JSON.stringify(spec.argv)) {
       store.updateSessionSpec(session.id, { ...spec, argv: launch.argv });
     }

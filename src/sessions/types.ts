@@ -1,3 +1,5 @@
+import type { PrdTicks } from "../verify/prd-ticks.js";
+
 /** Shared vocabulary of the session/run lifecycle (see docs/architecture.md). */
 
 export const RUN_STATES = ["starting", "running", "succeeded", "failed", "killed", "lost"] as const;
@@ -12,7 +14,8 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
 
 export type AgentName = "codex" | "claude" | "ralphy" | "cmd" | "demo";
 
-export type Verdict = "verified" | "no-changes" | "failed" | "unverifiable";
+/** unverified: it exited 0, but ticked PRD items with no commits behind them (verify/prd-ticks.ts). */
+export type Verdict = "verified" | "no-changes" | "failed" | "unverifiable" | "unverified";
 
 /** What git says happened since a run started. */
 export interface Evidence {
@@ -24,7 +27,8 @@ export interface Evidence {
   filesChanged: string[];
   /** Uncommitted files (modified, staged, untracked) at the time of gathering. */
   uncommitted: string[];
-  prd?: { path: string; total: number; checked: number; checkedSinceStart: string[] };
+  /** Runs given --prd: which boxes it ticked and which have commits behind them. */
+  prd?: PrdTicks;
   /** Last lines of the run's output, ANSI stripped. */
   tail: string[];
 }

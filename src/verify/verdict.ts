@@ -3,7 +3,7 @@ import type { Evidence, Verdict } from "../sessions/types.js";
 export interface VerdictInput {
   exitCode: number | null;
   signal: string | null;
-  evidence: Pick<Evidence, "isRepo" | "commits" | "filesChanged" | "uncommitted">;
+  evidence: Pick<Evidence, "isRepo" | "commits" | "filesChanged" | "uncommitted" | "prd">;
 }
 
 /**
@@ -15,6 +15,8 @@ export interface VerdictInput {
 export function decideVerdict({ exitCode, signal, evidence }: VerdictInput): Verdict {
   if (signal !== null || exitCode !== 0) return "failed";
   if (!evidence.isRepo) return "unverifiable";
+  // A box ticked with nothing behind it is a claim the work does not support.
+  if ((evidence.prd?.unbacked.length ?? 0) > 0) return "unverified";
   const changed =
     evidence.commits.length > 0 ||
     evidence.filesChanged.length > 0 ||

@@ -2,7 +2,7 @@ import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
-import { gatherEvidence } from "../../verify/evidence.js";
+import { runEvidence } from "../../sessions/run-evidence.js";
 import { decideVerdict } from "../../verify/verdict.js";
 import { AgentmuxError } from "../../util/errors.js";
 import { flag, onePositional, parse, str } from "../args.js";
@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   const p = parse("verify", argv, {}, USAGE);
   if (flag(p, "help")) {
     out(
-      `${USAGE}\n\nRe-checks with git what the latest run changed since it started: commits, files\nchanged, uncommitted files, and the verdict (verified, no-changes, failed, unverifiable).\nExit status 0 only when the verdict is "verified".`,
+      `${USAGE}\n\nRe-checks with git what the latest run changed since it started: commits, files\nchanged, uncommitted files, and the verdict (verified, no-changes, failed, unverifiable, or unverified: PRD boxes\nticked with no commit behind them).\nExit status 0 only when the verdict is "verified".`,
     );
     return 0;
   }
@@ -25,11 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     const { run } = await refreshSession(ctx, session);
     if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
     const spec = session.spec as SessionSpec;
-    const evidence = await gatherEvidence({
-      cwd: spec.cwd,
-      startCommit: run.startCommit,
-      logPath: run.logPath,
-    });
+    const evidence = await runEvidence(spec, run);
     const finished = run.state !== "starting" && run.state !== "running";
     const verdict = finished
       ? decideVerdict({ exitCode: run.exitCode, signal: run.signal, evidence })
@@ -53,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
             : `  ${spec.cwd} is not a git repository: nothing to verify`,
           ...evidence.commits.map((c) => `  ${c.sha.slice(0, 8)} ${c.subject}`),
           ...evidence.uncommitted.slice(0, 20).map((f) => `  uncommitted: ${f}`),
+          ...(evidence.prd?.ticks ?? []).map(
+            (t) =>
+              `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : "NO COMMIT behind it"}`,
+          ),
         ].join("\n"),
       );
     }

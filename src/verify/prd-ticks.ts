@@ -1,0 +1,93 @@
+import type { CommitWithFiles } from "../git/commit-files.js";
+import { diffTicks, parseChecklist, summarize } from "../loop/checklist.js";
+
+/**
+ * Which PRD boxes a run ticked, and which of those have commits behind them.
+ * ralphy 4.7.2 ticks an item whenever its agent exits 0 — and ticks failed
+ * items too, "to remove it from the queue" — so a ticked box proves nothing.
+ *
+ * Attribution, most specific first:
+ * 1. a work commit whose subject names the item (half or more of the item's
+ *    significant words), then
+ * 2. in order, the work commits no item named, one per remaining tick
+ *    (runners like ralphy work items one at a time, one commit each).
+ * A tick left over has no commit behind it. Work commits are commits that
+ * touch more than the PRD and the runner's bookkeeping files.
+ */
+export interface TickCheck {
+  text: string;
+  /** Commits credited to this item (sha). */
+  commits: string[];
+  backed: boolean;
+  /** "named": a commit subject names it; "order": an unnamed work commit, by order; null: none. */
+  how: "named" | "order" | null;
+}
+
+export interface PrdTicks {
+  path: string;
+  total: number;
+  checked: number;
+  checkedSinceStart: string[];
+  ticks: TickCheck[];
+  /** Texts of items ticked with no commit behind them. */
+  unbacked: string[];
+}
+
+const STOP = new Set(["the", "and", "for", "with", "that", "this", "from", "into", "add", "use"]);
+
+function words(text: string): string[] {
+  const all = text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
+  const significant = all.filter((w) => !STOP.has(w));
+  return significant.length > 0 ? significant : all;
+}
+
+export function names(subject: string, item: string): boolean {
+  const want = [...new Set(words(item))];
+  if (want.length === 0) return false;
+  const have = new Set(words(subject));
+  const hits = want.filter((w) => have.has(w)).length;
+  return hits * 2 >= want.length;
+}
+
+export function checkPrdTicks(input: {
+  /** Repo-relative path of the PRD (for work-commit filtering and the report). */
+  path: string;
+  before: Buffer;
+  after: Buffer;
+  commits: readonly CommitWithFiles[];
+  /** Repo-relative files that are bookkeeping, not work (the runner's progress notes). */
+  bookkeeping?: readonly string[];
+}): PrdTicks {
+  const before = parseChecklist(input.before);
+  const after = parseChecklist(input.after);
+  const ticked = diffTicks(before, after).ticked;
+  const notWork = new Set([input.path, ...(input.bookkeeping ?? [])]);
+  const work = input.commits.filter((c) => c.files.some((f) => !notWork.has(f)));
+
+  const credited = new Map<string, string[]>();
+  const used = new Set<string>();
+  for (const item of ticked) {
+    const named = work.filter((c) => names(c.subject, item.text)).map((c) => c.sha);
+    if (named.length > 0) {
+      credited.set(item.key, named);
+      named.forEach((s) => used.add(s));
+    }
+  }
+  const spare = work.filter((c) => !used.has(c.sha));
+  const ticks: TickCheck[] = ticked.map((item) => {
+    const named = credited.get(item.key);
+    if (named) return { text: item.text, commits: named, backed: true, how: "named" };
+    const next = spare.shift();
+    if (next) return { text: item.text, commits: [next.sha], backed: true, how: "order" };
+    return { text: item.text, commits: [], backed: false, how: null };
+  });
+  const { total, checked } = summarize(after);
+  return {
+    path: input.path,
+    total,
+    checked,
+    checkedSinceStart: ticked.map((i) => i.text),
+    ticks,
+    unbacked: ticks.filter((t) => !t.backed).map((t) => t.text),
+  };
+}
