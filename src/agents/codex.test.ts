@@ -67,6 +67,23 @@ describe("buildCodex", () => {
       ],
     ],
     [
+      "a loop iteration: .git writable so the agent can commit",
+      setup(),
+      input({ gitDir: '/repo/.git "x"' }),
+      caps("0.169.0"),
+      [
+        "codex",
+        "exec",
+        "--sandbox",
+        "workspace-write",
+        "-c",
+        'sandbox_workspace_write.writable_roots=["/repo/.git \\"x\\""]',
+        "--json",
+        ...LAST,
+        "-",
+      ],
+    ],
+    [
       "0.125 (--full-auto still listed) gets --sandbox all the same",
       setup(),
       input(),

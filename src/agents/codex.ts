@@ -68,6 +68,10 @@ export function buildCodex(
       `${label(caps)} lists neither --sandbox workspace-write nor --full-auto; it will use its configured sandbox, which may be read-only`,
     );
   }
+  if (input.gitDir !== undefined && caps.sandboxModes.includes("workspace-write")) {
+    // A TOML array of one basic string; JSON string escapes are valid TOML.
+    argv.push("-c", `sandbox_workspace_write.writable_roots=[${JSON.stringify(input.gitDir)}]`);
+  }
   // Events as JSONL: machine-readable for diagnosis (errors, token counts).
   if (caps.json) argv.push("--json");
   if (caps.outputLastMessage) {

@@ -39,6 +39,13 @@ export interface LaunchInput {
   uid?: number | null;
   /** Whether cwd is inside a git work tree; unknown (undefined) is treated as "no". */
   gitRepo?: boolean;
+  /**
+   * The repository's git directory, when the agent must commit (loop
+   * iterations). codex's workspace-write sandbox makes `.git` read-only
+   * (0.169: "Unable to create '.git/index.lock': Read-only file system"), so
+   * codex gets it as an extra writable root.
+   */
+  gitDir?: string;
 }
 
 export interface AgentLaunch {

@@ -42,6 +42,18 @@ export async function topLevel(cwd: string, opts: GitOptions = {}): Promise<stri
   return chompLine(res.stdout);
 }
 
+/**
+ * Absolute path of the repository's git directory shared by all its worktrees
+ * (`.git` of the main tree), or null outside a repo.
+ */
+export async function gitCommonDir(cwd: string, opts: GitOptions = {}): Promise<string | null> {
+  const args = ["rev-parse", "--path-format=absolute", "--git-common-dir"];
+  const res = await runGit(cwd, args, opts);
+  if (res.notRepo) return null;
+  if (res.exitCode !== 0) throw gitFailed(cwd, args, res);
+  return chompLine(res.stdout);
+}
+
 /** The sha HEAD points at; null on an unborn branch (no commits yet) or outside a repo. */
 export async function headCommit(cwd: string, opts: GitOptions = {}): Promise<string | null> {
   const args = ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"];

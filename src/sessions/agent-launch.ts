@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { agentPath, resolveBinary } from "../agents/path.js";
 import { binaryFor, type AgentLaunch, type LaunchInput } from "../agents/profile.js";
 import { profileFor } from "../agents/registry.js";
-import { isRepo } from "../git/git.js";
+import { gitCommonDir, isRepo } from "../git/git.js";
 import { mainJs } from "../util/paths.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
@@ -43,6 +43,7 @@ async function prepare(
     cwd: spec.cwd,
     env: agentEnv,
     gitRepo: await isRepo(spec.cwd),
+    ...(spec.launch.commits ? await gitDirOf(spec.cwd) : {}),
     ...(spec.launch.command ? { command: spec.launch.command } : {}),
     ...(spec.launch.prdPath ? { prdPath: spec.launch.prdPath } : {}),
     ...(spec.launch.engine ? { engine: spec.launch.engine } : {}),
@@ -78,11 +79,17 @@ async function prepare(
   return { ...launch, env: { PATH: path, ...launch.env } };
 }
 
+async function gitDirOf(cwd: string): Promise<{ gitDir?: string }> {
+  const dir = await gitCommonDir(cwd).catch(() => null);
+  return dir === null ? {} : { gitDir: dir };
+}
+
 /** The spec of one loop iteration's agent: the loop's agent, with the iteration's prompt. */
 export function iterationSpec(spec: SessionSpec): SessionSpec {
   const { loop, ...rest } = spec;
   // The demo agent's tick-only mode reads the PRD from its launch input.
-  const launch = loop ? { ...rest.launch, prdPath: loop.prd } : rest.launch;
+  // Its standing instructions say "commit": the agent must be able to.
+  const launch = loop ? { ...rest.launch, prdPath: loop.prd, commits: true } : rest.launch;
   return { ...rest, launch, hasPrompt: true };
 }
 

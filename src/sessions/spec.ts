@@ -23,6 +23,8 @@ export interface SessionSpec {
     prdPath?: string;
     engine?: "codex" | "claude";
     parallel?: boolean;
+    /** The agent must be able to commit (a loop iteration): see LaunchInput.gitDir. */
+    commits?: boolean;
   };
   hasPrompt: boolean;
   notify: {
