@@ -272,6 +272,10 @@ try {
   if (want("latency")) await benchLatency();
   if (want("ls")) await benchLaunchAndLs();
   if (want("rss")) await benchRss();
+  if (want("loop")) {
+    const { benchLoopOverhead } = await import("./loop.mjs");
+    await benchLoopOverhead({ env, tmp, cli, report });
+  }
 } finally {
   try {
     execFileSync("tmux", ["-S", socket, "kill-server"], { stdio: "ignore" });

@@ -5,7 +5,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { git, gitEnv, tempRepo } from "../../test/helpers/git.js";
 import { tempDir } from "../../test/helpers/tmp.js";
-import { demoMain, taskTitle, tickFirstBox, type DemoIO } from "./demo-agent.js";
+import { demoMain, modeFor, taskTitle, tickFirstBox, type DemoIO } from "./demo-agent.js";
 
 describe("taskTitle", () => {
   it.each([
@@ -205,5 +205,17 @@ describe("demo-agent as a program", () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("[demo] error:");
+  });
+});
+
+describe("modeFor", () => {
+  it.each([
+    ["default", {}, "work"],
+    ["the mode given", { AGENTMUX_DEMO_MODE: "noop" }, "noop"],
+    ["the lazy item", { AGENTMUX_DEMO_LAZY: "docs", AGENTMUX_ITEM: "Write the docs" }, "tick-only"],
+    ["another item", { AGENTMUX_DEMO_LAZY: "docs", AGENTMUX_ITEM: "Add tests" }, "work"],
+    ["lazy outside a loop", { AGENTMUX_DEMO_LAZY: "docs" }, "work"],
+  ])("%s", (_name, env, want) => {
+    expect(modeFor(env)).toBe(want);
   });
 });

@@ -12,6 +12,8 @@
  *   tick-only  ticks the first "- [ ]" box of $AGENTMUX_DEMO_PRD and does no
  *              work at all (the loop must catch it)
  * AGENTMUX_DEMO_STEP_MS: pause between progress lines (default 600: five pauses, ~3 s).
+ * AGENTMUX_DEMO_LAZY: in a loop, the item ($AGENTMUX_ITEM) containing this text
+ *   gets tick-only whatever the mode: the demo of agentmux catching a false tick.
  *
  * An exception to "only src/process spawns processes": this file is not part
  * of agentmux's process, it is a product script the runner execs like any
@@ -151,8 +153,15 @@ function tickOnly(io: DemoIO): number {
   return 0;
 }
 
+/** The mode for this run: AGENTMUX_DEMO_MODE, unless this loop item is the lazy one. */
+export function modeFor(env: NodeJS.ProcessEnv): string {
+  const lazy = env.AGENTMUX_DEMO_LAZY;
+  if (lazy && env.AGENTMUX_ITEM?.includes(lazy)) return "tick-only";
+  return env.AGENTMUX_DEMO_MODE || "work";
+}
+
 export async function demoMain(io: DemoIO): Promise<number> {
-  const mode = (io.env.AGENTMUX_DEMO_MODE || "work") as Mode;
+  const mode = modeFor(io.env) as Mode;
   if (!MODES.includes(mode)) {
     io.err(
       `[demo] error: Expected AGENTMUX_DEMO_MODE of ${MODES.join(", ")}, got ${JSON.stringify(mode)}`,
@@ -161,7 +170,9 @@ export async function demoMain(io: DemoIO): Promise<number> {
   }
   const stepMs = Number(io.env.AGENTMUX_DEMO_STEP_MS ?? "600");
   const step = (): Promise<void> => io.sleep(Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 0);
-  const task = taskTitle(await io.readStdin());
+  const prompt = await io.readStdin();
+  // In a loop the prompt is the loop's standing instructions; the item names the task.
+  const task = taskTitle(io.env.AGENTMUX_ITEM || prompt);
   io.out(`[demo] task: ${task}`);
   await step();
   switch (mode) {

@@ -8,6 +8,7 @@ import { err, out } from "./output.js";
  */
 const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   run: () => import("./commands/run.js"),
+  loop: () => import("./commands/loop.js"),
   ls: () => import("./commands/ls.js"),
   status: () => import("./commands/status.js"),
   tail: () => import("./commands/tail.js"),
@@ -21,12 +22,15 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
   _finish: () => import("./commands/finish.js"),
+  _loop: () => import("./commands/loop-driver.js"),
 };
 
 export const HELP = `agentmux — run AI coding agents in persistent tmux sessions, and know how they ended
 
 Usage:
   agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]
+  agentmux loop --prd PRD.md [--agent codex|claude|cmd|demo] [--check 'CMD'] [options]
+                                       work a PRD checklist item by item, each verified with git
   agentmux ls [--all]                  sessions on the socket (agentmux's and foreign ones)
   agentmux status <name>               state, exit, evidence, verdict, diagnosis
   agentmux tail <name> [-n N] [-f]     the session's output

@@ -9,6 +9,7 @@
  */
 import { assertRev, gitFailed, runGit, splitZ, type GitOptions } from "./exec.js";
 import { statusSnapshot } from "./status.js";
+import { isAbsolute, resolve } from "node:path";
 
 export type { GitOptions } from "./exec.js";
 export { statusSnapshot, parseStatusV2, type StatusSnapshot } from "./status.js";
@@ -47,11 +48,13 @@ export async function topLevel(cwd: string, opts: GitOptions = {}): Promise<stri
  * (`.git` of the main tree), or null outside a repo.
  */
 export async function gitCommonDir(cwd: string, opts: GitOptions = {}): Promise<string | null> {
-  const args = ["rev-parse", "--path-format=absolute", "--git-common-dir"];
+  const args = ["rev-parse", "--git-common-dir"];
   const res = await runGit(cwd, args, opts);
   if (res.notRepo) return null;
   if (res.exitCode !== 0) throw gitFailed(cwd, args, res);
-  return chompLine(res.stdout);
+  const dir = chompLine(res.stdout);
+  // git >= 2.31 has --path-format=absolute; resolving ourselves works on older ones too.
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
 }
 
 /** The sha HEAD points at; null on an unborn branch (no commits yet) or outside a repo. */

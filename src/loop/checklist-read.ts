@@ -22,6 +22,8 @@ export interface ReadPrdOptions {
   cwd: string;
   /** Base environment for git (tests pass an isolated one). */
   env?: NodeJS.ProcessEnv;
+  /** The working tree's top directory, when the caller knows it (a loop re-reads its PRD every iteration). */
+  top?: string;
 }
 
 const NO_ITEMS_HINT =
@@ -48,7 +50,7 @@ export async function readPrd(path: string, opts: ReadPrdOptions): Promise<PrdFi
     throw fsError(path, opts.cwd, err);
   });
 
-  const top = (await topLevel(cwd, { env: opts.env })) ?? cwd;
+  const top = opts.top ?? (await topLevel(cwd, { env: opts.env })) ?? cwd;
   const topReal = await realpath(top);
   const rel = relative(topReal, real);
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {

@@ -167,7 +167,7 @@ export function decideIteration(f: IterationFacts): IterationDecision {
       progress: true,
     };
   }
-  const checkNote = f.check ? `, check passed (${f.check.summary})` : ", no check configured";
+  const checkNote = f.check ? `, check ${f.check.summary}` : ", no check configured";
   return {
     ...base,
     outcome: "done",

@@ -79,3 +79,13 @@ export function loopStatus(
 export function allFinished(items: readonly LoopItemRow[], maxAttempts: number): boolean {
   return items.every((i) => !i.present || (i.state !== "running" && !isOpen(i, maxAttempts)));
 }
+
+/** The counts alone (for `ls`): states and attempts of one loop's present items. */
+export function loopCounts(
+  items: readonly Pick<LoopItemRow, "state" | "attempts">[],
+  maxAttempts: number,
+): Pick<LoopStatus, "total" | "done" | "failed" | "pending"> {
+  const done = items.filter((i) => i.state === "done").length;
+  const open = items.filter((i) => i.state === "running" || isOpen(i, maxAttempts)).length;
+  return { total: items.length, done, failed: items.length - done - open, pending: open };
+}

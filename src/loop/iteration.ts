@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnose } from "../diagnose/diagnose.js";
+import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { headCommit } from "../git/git.js";
 import { startAgentChild, type AgentExit } from "../process/agent-child.js";
 import { buildAgentLaunch, iterationSpec } from "../sessions/agent-launch.js";
@@ -15,7 +16,16 @@ import { decideIteration, type IterationDecision } from "./decide.js";
 import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import { appendProgress, paneLine } from "./progress.js";
 import { buildPrompt } from "./prompt.js";
-import type { LoopRuntime } from "./runtime.js";
+import { sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
+
+/** With no loop deadline, how long an iteration waits for a launch slot before it fails. */
+const SLOT_WAIT_MS = 6 * 60 * 60_000;
+
+class StoppedWaiting extends Error {
+  constructor() {
+    super("the loop was stopped while waiting for a launch slot");
+  }
+}
 
 /** Where an iteration works: the main working tree, or an item's own worktree. */
 export interface Workplace {
@@ -102,11 +112,24 @@ export async function runIteration(
   );
 
   const spec = { ...iterationSpec(rt.spec), cwd: where.cwd };
-  const t0 = Date.now();
+  let t0 = Date.now();
   let exit: AgentExit;
   let timedOut = false;
   let interrupted = false;
   try {
+    // The shared launch limits (monitor/policy/governor.ts): ten loops on one
+    // account take turns, and a rate limit any of them hit pauses them all.
+    await acquireLaunchSlot(store, rt.spec.agent, {
+      limits: limitsFor(rt.spec.agent, rt.ctx.config()),
+      excludeRunId: rt.run.id,
+      launcher: `run:${rt.run.id}`,
+      maxWaitMs: rt.deadline === null ? SLOT_WAIT_MS : Math.max(0, rt.deadline - Date.now()),
+      onWait: (w) => rt.say(line(`waiting: ${w.reason}`)),
+      sleep: async (ms) => {
+        if (!(await sleepUnlessStopped(rt, ms))) throw new StoppedWaiting();
+      },
+    });
+    t0 = Date.now();
     const launch = await buildAgentLaunch(rt.ctx, spec, dir, rt.session.id);
     const env: NodeJS.ProcessEnv = {
       ...readEnvFile(join(sessionDir(rt.ctx.stateDir, rt.session.id), "env")),
@@ -161,9 +184,15 @@ export async function runIteration(
       rt.children.delete(child);
     }
   } catch (e) {
-    // The agent could not be launched at all (binary gone since the loop started).
-    exit = { exitCode: 127, signal: null, spawnError: (e as Error).message };
-    writeFileSync(logPath, `${(e as Error).message}\n`, { flag: "a" });
+    if (e instanceof StoppedWaiting) {
+      // Stopped while waiting for a launch slot: no agent ran, no attempt used.
+      interrupted = true;
+      exit = { exitCode: null, signal: null };
+    } else {
+      // The agent could not be launched at all (binary gone, or no slot before the loop's deadline).
+      exit = { exitCode: 127, signal: null, spawnError: (e as Error).message };
+      writeFileSync(logPath, `${(e as Error).message}\n`, { flag: "a" });
+    }
   }
   const durationMs = Date.now() - t0;
 
@@ -193,6 +222,8 @@ export async function runIteration(
       },
       binary: spec.argv[0] ?? rt.spec.agent,
     });
+    // A rate limit pauses every session of this agent until its reset (the governor).
+    reportFromDiagnosis(store, rt.spec.agent, diagnosis, new Date(), rt.session.name);
   }
 
   let check: CheckResult | null = null;

@@ -42,8 +42,8 @@ async function prepare(
     runDir,
     cwd: spec.cwd,
     env: agentEnv,
-    gitRepo: await isRepo(spec.cwd),
-    ...(spec.launch.commits ? await gitDirOf(spec.cwd) : {}),
+    gitRepo: await repoFacts(spec.cwd).repo,
+    ...(spec.launch.commits ? await repoFacts(spec.cwd).gitDir : {}),
     ...(spec.launch.command ? { command: spec.launch.command } : {}),
     ...(spec.launch.prdPath ? { prdPath: spec.launch.prdPath } : {}),
     ...(spec.launch.engine ? { engine: spec.launch.engine } : {}),
@@ -79,9 +79,32 @@ async function prepare(
   return { ...launch, env: { PATH: path, ...launch.env } };
 }
 
-async function gitDirOf(cwd: string): Promise<{ gitDir?: string }> {
-  const dir = await gitCommonDir(cwd).catch(() => null);
-  return dir === null ? {} : { gitDir: dir };
+/**
+ * Whether a directory is in a repository, and its git directory, asked once
+ * per directory per process: a loop driver launches an agent per item in the
+ * same tree, and each git process costs milliseconds of its overhead.
+ */
+const repoFactsCache = new Map<
+  string,
+  { repo: Promise<boolean>; gitDir: Promise<{ gitDir?: string }> }
+>();
+
+function repoFacts(cwd: string): { repo: Promise<boolean>; gitDir: Promise<{ gitDir?: string }> } {
+  let facts = repoFactsCache.get(cwd);
+  if (!facts) {
+    const repo = isRepo(cwd);
+    facts = {
+      repo,
+      gitDir: repo.then(async (yes) => {
+        const dir = yes ? await gitCommonDir(cwd).catch(() => null) : null;
+        return dir === null ? {} : { gitDir: dir };
+      }),
+    };
+    // A failed probe is not remembered: the next launch asks again.
+    repo.catch(() => repoFactsCache.delete(cwd));
+    repoFactsCache.set(cwd, facts);
+  }
+  return facts;
 }
 
 /** The spec of one loop iteration's agent: the loop's agent, with the iteration's prompt. */

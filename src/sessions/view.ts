@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import type { LoopStatus } from "../loop/items.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { SessionSpec } from "./spec.js";
@@ -31,7 +32,12 @@ export interface StatusJson {
   diagnosis: Diagnosis | null;
   foreign: boolean;
   tmux: { session: string; paneDead: boolean | null } | null;
+  /** Loop sessions only: the items and their states (`ls` gives the counts without items). */
+  loop?: LoopView;
 }
+
+export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &
+  Partial<LoopStatus>;
 
 function mtime(path: string | undefined): string | null {
   if (!path) return null;
@@ -48,6 +54,7 @@ export function statusJson(
   runCount: number,
   pane: TmuxPane | undefined,
   now: number = Date.now(),
+  loop?: LoopView,
 ): StatusJson {
   const spec = session.spec as SessionSpec;
   const end = run?.endedAt ? Date.parse(run.endedAt) : now;
@@ -77,6 +84,7 @@ export function statusJson(
     diagnosis: run?.diagnosis ?? null,
     foreign: false,
     tmux: pane ? { session: pane.sessionName, paneDead: pane.dead } : null,
+    ...(loop ? { loop } : {}),
   };
 }
 

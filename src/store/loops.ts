@@ -335,3 +335,17 @@ export function countIterations(sql: Sql, where: { sessionId?: number; runId?: n
       : sql.stmt("SELECT COUNT(*) AS n FROM iterations WHERE session_id = ?").get(where.sessionId);
   return (row?.n as number | undefined) ?? 0;
 }
+
+/** Every present item's state and attempts, of all loops at once: `ls` counts them in one query. */
+export function loopItemStates(
+  sql: Sql,
+): { sessionId: number; state: ItemState; attempts: number }[] {
+  return sql
+    .stmt("SELECT session_id, state, attempts FROM loop_items WHERE present = 1")
+    .all()
+    .map((r) => ({
+      sessionId: r.session_id as number,
+      state: r.state as ItemState,
+      attempts: r.attempts as number,
+    }));
+}

@@ -7,6 +7,7 @@ import { liveRunsOfAgent } from "./live-runs.js";
 import * as loops from "./loops.js";
 import type {
   ItemPatch,
+  ItemState,
   IterationResult,
   IterationRow,
   LoopItemRow,
@@ -173,6 +174,9 @@ export class Store {
   countIterations(where: { sessionId?: number; runId?: number }): number {
     return loops.countIterations(this.sql, where);
   }
+  loopItemStates(): { sessionId: number; state: ItemState; attempts: number }[] {
+    return loops.loopItemStates(this.sql);
+  }
 
   // meta
   getMeta(key: string): string | null {
@@ -185,6 +189,15 @@ export class Store {
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       )
       .run(key, value);
+  }
+
+  deleteMeta(key: string): void {
+    this.sql.stmt("DELETE FROM meta WHERE key = ?").run(key);
+  }
+
+  /** Changes whenever another connection commits (PRAGMA data_version); the monitor's "store changed". */
+  dataVersion(): number {
+    return this.sql.db.pragma("data_version", { simple: true }) as number;
   }
 
   /** Several store calls as one IMMEDIATE transaction (nested calls become savepoints). */

@@ -2,7 +2,9 @@ import { Context } from "../../sessions/context.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
-import { foreignJson, statusJson, type StatusJson } from "../../sessions/view.js";
+import { foreignJson, statusJson, type LoopView, type StatusJson } from "../../sessions/view.js";
+import { loopCounts } from "../../loop/items.js";
+import type { ItemState, Store } from "../../store/store.js";
 import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
 import { monitorStatus } from "../../monitor/record.js";
@@ -28,6 +30,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   const defaultPanes = panesOf(socket);
   const store = ctx.store();
   const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
+  const loops = loopCountsBySession(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec as SessionSpec;
@@ -38,7 +41,8 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
       run = (await refreshSession(ctx, row.session, panes)).run;
     }
     const pane = panes?.find((p) => p.sessionName === row.session.name);
-    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane));
+    const loop = loops.get(row.session.id);
+    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop));
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;
@@ -46,6 +50,27 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
     (n) => !ours.has(n) && n !== MONITOR_SESSION,
   );
   for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
+  return result;
+}
+
+/** Every loop's item counts from one query (not one per session: ls stays fast with hundreds). */
+function loopCountsBySession(
+  store: Store,
+  rows: readonly { session: { id: number; kind: string; spec: unknown } }[],
+): Map<number, LoopView> {
+  const result = new Map<number, LoopView>();
+  const loops = rows.filter((r) => r.session.kind === "loop");
+  if (loops.length === 0) return result;
+  const bySession = new Map<number, { state: ItemState; attempts: number }[]>();
+  for (const item of store.loopItemStates()) {
+    const list = bySession.get(item.sessionId) ?? [];
+    list.push(item);
+    bySession.set(item.sessionId, list);
+  }
+  for (const { session } of loops) {
+    const attempts = (session.spec as SessionSpec).loop?.attempts ?? 3;
+    result.set(session.id, loopCounts(bySession.get(session.id) ?? [], attempts));
+  }
   return result;
 }
 
@@ -71,13 +96,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     out(
       table(
-        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "NOTE"],
+        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "ITEMS", "NOTE"],
         list.map((s) => [
           cell(s.name, 48),
           s.agent,
           outcome(s),
           formatDuration(s.durationMs),
           s.verdict ?? "-",
+          s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
           cell(
             s.diagnosis && s.diagnosis.code !== "success"
               ? `${s.diagnosis.code}: ${s.diagnosis.summary}`

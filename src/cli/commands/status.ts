@@ -3,6 +3,7 @@ import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
+import { loopStatus } from "../../loop/items.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { warnMonitor } from "./ls.js";
 import { formatDuration, out, outcome, printJson } from "../output.js";
@@ -15,7 +16,38 @@ export async function statusOf(ctx: Context, name: string): Promise<StatusJson> 
   const panes = await ctx.tmux(spec.socket).listPanes();
   const view = await refreshSession(ctx, session, panes);
   const pane = panes.find((p) => p.sessionName === session.name);
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane);
+  const loop =
+    spec.loop === undefined
+      ? undefined
+      : loopStatus(
+          ctx.store().listLoopItems(session.id),
+          spec.loop.attempts,
+          ctx.store().countIterations({ sessionId: session.id }),
+        );
+  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
+}
+
+const MARKS: Readonly<Record<string, string>> = {
+  done: "x",
+  running: ">",
+  pending: " ",
+  failed: "!",
+  unverified: "?",
+  conflict: "#",
+};
+
+/** The items of a loop, one per line: box, state, attempts, commits, check, reason. */
+export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
+  const lines = [
+    `  items     ${loop.done}/${loop.total} done, ${loop.failed} failed, ${loop.pending} to go · ${loop.iteration ?? 0} iteration(s)${loop.currentItem ? ` · now: ${loop.currentItem}` : ""}`,
+  ];
+  for (const i of loop.items ?? []) {
+    const check = i.checkPassed === null ? "" : i.checkPassed ? ", check passed" : ", check failed";
+    const facts = `${i.state}, ${i.attempts} attempt(s), ${i.commits} commit(s)${check}`;
+    lines.push(`   [${MARKS[i.state] ?? " "}] ${i.text}`);
+    lines.push(`       ${facts}${i.reason && i.state !== "pending" ? ` — ${i.reason}` : ""}`);
+  }
+  return lines;
 }
 
 export function renderStatus(s: StatusJson): string {
@@ -45,6 +77,7 @@ export function renderStatus(s: StatusJson): string {
       }
     }
   }
+  if (s.loop) lines.push(...renderLoop(s.loop));
   if (s.diagnosis) {
     lines.push(`  diagnosis ${s.diagnosis.code}: ${s.diagnosis.summary}`);
     if (s.diagnosis.fix) lines.push(`  fix       ${s.diagnosis.fix}`);
