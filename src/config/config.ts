@@ -48,6 +48,7 @@ const schema = object({
     openclaw: bool,
     webhooks: arrayOf(str),
     desktop: either(bool, oneOf("auto"), 'true, false or "auto"'),
+    coalesceSeconds: num(0, 600),
   }),
   agents: object({
     codex: agentOverride,
@@ -88,7 +89,14 @@ export interface Config {
   restart?: "never" | "on-failure" | "always";
   /** Default stall window, e.g. "20m". */
   stallAfter?: string;
-  notify: { commands: string[]; openclaw: boolean; webhooks: string[]; desktop: boolean | "auto" };
+  notify: {
+    commands: string[];
+    openclaw: boolean;
+    webhooks: string[];
+    desktop: boolean | "auto";
+    /** One message per destination per this many seconds (notify/coalesce.ts); default 30. */
+    coalesceSeconds?: number;
+  };
   agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
   limits: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentLimits>>;
 }
@@ -133,6 +141,9 @@ export function parseConfig(text: string, path: string): Config {
       openclaw: c.notify?.openclaw ?? false,
       webhooks: c.notify?.webhooks ?? [],
       desktop: c.notify?.desktop ?? "auto",
+      ...(c.notify?.coalesceSeconds === undefined
+        ? {}
+        : { coalesceSeconds: c.notify.coalesceSeconds }),
     },
     agents: c.agents ?? {},
     limits: c.limits ?? {},

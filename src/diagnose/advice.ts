@@ -41,6 +41,10 @@ export function authFix(agent: string, vendor: Vendor, line: string): string {
   if (envVar) {
     return `Set ${envVar} in the session's environment, or run \`codex login\`, then restart the session.`;
   }
+  if (/Fix external API key|invalid x-api-key/i.test(line)) {
+    // claude 2.1: the key came from ANTHROPIC_API_KEY or apiKeyHelper, not from /login.
+    return "The API key claude was given (ANTHROPIC_API_KEY or apiKeyHelper) was rejected: set a valid one, or unset it and log in with `claude` then /login; then restart the session.";
+  }
   const v = vendor === "any" ? (agent === "codex" || agent === "claude" ? agent : "any") : vendor;
   if (v === "codex") {
     return "Run `codex login` (or `codex login --with-api-key` with the key on stdin), then restart the session.";
@@ -88,7 +92,7 @@ export function waitingInputFix(vendor: Vendor): string {
 }
 
 export function cliUsageFix(agent: string, binary: string, line: string): string {
-  if (/--full-auto/.test(line)) {
+  if (/--full-auto/.test(line) && (agent === "codex" || /(?:^|\/)codex$/.test(binary))) {
     // codex-rs/exec/src/cli.rs: "`--full-auto` is deprecated; use `--sandbox workspace-write` instead."
     return "This codex no longer accepts --full-auto; use `--sandbox workspace-write` instead (codex's own replacement) and restart.";
   }

@@ -25,7 +25,8 @@ interface Fixture {
 
 const DIR = join(import.meta.dirname, "../../test/fixtures/diagnose");
 const fixtures: [string, Fixture][] = readdirSync(DIR)
-  .filter((f) => f.endsWith(".json"))
+  // *.exit.json belong to the real captures (captured.test.ts).
+  .filter((f) => f.endsWith(".json") && !f.endsWith(".exit.json"))
   .sort()
   .map((f) => [
     f.replace(/\.json$/, ""),

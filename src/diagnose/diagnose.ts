@@ -7,6 +7,8 @@ import { notFound } from "./not-found.js";
 import { lastMatch, matchMessage, type TextCode } from "./signatures.js";
 import type { DiagnoseFacts } from "./types.js";
 
+/** At exit 0 a banner that explains the exit is among the last lines the agent printed. */
+const EXIT0_WINDOW = 8;
 /** A run shorter than this that exits 0 having changed nothing "read files and exited". */
 const NO_OP_MS = 2 * 60_000;
 
@@ -150,9 +152,7 @@ function byEvents(ctx: Ctx, events: readonly unknown[]): Diagnosis | null {
   const o = ctx.outcome;
   if (o?.kind === "failed") {
     const m = matchMessage(o.message, ctx.agent);
-    const code: TextCode | null =
-      m?.code ??
-      (o.status === 401 || o.status === 403 ? "auth" : o.status === 429 ? "rate-limit" : null);
+    const code: TextCode | null = m?.code ?? codeOfStatus(o.status) ?? codeOfErrorKind(o.errorKind);
     if (code) return fromText(ctx, code, m?.vendor ?? o.vendor, o.message, o.message, "");
     return {
       code: "crash",
@@ -169,6 +169,19 @@ function byEvents(ctx: Ctx, events: readonly unknown[]): Diagnosis | null {
   return null;
 }
 
+function codeOfStatus(status: number | undefined): TextCode | null {
+  if (status === 401 || status === 403) return "auth";
+  return status === 429 ? "rate-limit" : null;
+}
+
+/** claude's error classes (its SDKAssistantMessageError); unknown ones are left to the text. */
+function codeOfErrorKind(kind: string | undefined): TextCode | null {
+  if (kind === "authentication_failed") return "auth";
+  if (kind === "rate_limit") return "rate-limit";
+  if (kind === "billing_error") return "usage-limit";
+  return null;
+}
+
 function byExit(ctx: Ctx): Diagnosis {
   const { facts, took } = ctx;
   const ev = facts.evidence;
@@ -176,11 +189,13 @@ function byExit(ctx: Ctx): Diagnosis {
     const worked = ev !== undefined && (ev.commits > 0 || ev.filesChanged > 0);
     if (worked) return success(ctx);
     // No evidence of work: a clear error message on screen explains the exit
-    // (claude in a pane exits 0 after a usage-limit banner).
+    // (claude in a pane exits 0 after a usage-limit banner). Not for a plain
+    // command: its exit 0 is its own word, and what it printed may be a file
+    // it read (`cat NOTES.md`); nor when the agent's events say it completed.
     const m =
-      ctx.outcome?.kind === "completed"
+      ctx.outcome?.kind === "completed" || ctx.agent === "cmd"
         ? null
-        : lastMatch(ctx.lines, ctx.agent, { strongOnly: true });
+        : lastMatch(ctx.lines.slice(-EXIT0_WINDOW), ctx.agent, { strongOnly: true });
     if (m && m.code !== "cli-usage") return fromText(ctx, m.code, m.vendor, m.line, m.context, "");
     if (ev?.isRepo && facts.durationMs < NO_OP_MS) {
       return {

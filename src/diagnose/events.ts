@@ -16,7 +16,14 @@
 
 export type StructuredOutcome =
   | { kind: "completed" }
-  | { kind: "failed"; message: string; status?: number; vendor: "codex" | "claude" };
+  | {
+      kind: "failed";
+      message: string;
+      status?: number;
+      /** claude's own error class on its last assistant event ("authentication_failed", "rate_limit"). */
+      errorKind?: string;
+      vendor: "codex" | "claude";
+    };
 
 /** The JSON object on `line`, if the whole line is one; undefined otherwise. */
 export function jsonObjectOf(line: string): Record<string, unknown> | undefined {
@@ -59,10 +66,16 @@ function messageOf(v: unknown): string | undefined {
  */
 export function structuredOutcome(events: readonly unknown[]): StructuredOutcome | null {
   let outcome: StructuredOutcome | null = null;
+  let errorKind: string | undefined;
   for (const e of events) {
     if (e === null || typeof e !== "object") continue;
     const ev = e as Record<string, unknown>;
     switch (ev.type) {
+      case "assistant":
+        // claude 2.1 marks the synthetic message it prints for an API failure:
+        // {"type":"assistant","error":"authentication_failed",...} (captured: claude-*.txt).
+        errorKind = str(ev.error) ?? errorKind;
+        break;
       case "turn.completed":
         outcome = { kind: "completed" };
         break;
@@ -80,7 +93,7 @@ export function structuredOutcome(events: readonly unknown[]): StructuredOutcome
         break;
       }
       case "result":
-        outcome = claudeResult(ev);
+        outcome = claudeResult(ev, errorKind);
         break;
       default:
         break;
@@ -89,7 +102,7 @@ export function structuredOutcome(events: readonly unknown[]): StructuredOutcome
   return outcome;
 }
 
-function claudeResult(ev: Record<string, unknown>): StructuredOutcome {
+function claudeResult(ev: Record<string, unknown>, errorKind?: string): StructuredOutcome {
   const status = typeof ev.api_error_status === "number" ? ev.api_error_status : undefined;
   const subtype = str(ev.subtype) ?? "";
   const errors = Array.isArray(ev.errors) ? ev.errors.filter((x) => typeof x === "string") : [];
@@ -100,9 +113,13 @@ function claudeResult(ev: Record<string, unknown>): StructuredOutcome {
     str(ev.result) ??
     (errors.length > 0 ? errors.join("; ") : undefined) ??
     `claude ended with ${subtype || "an error"}`;
-  return status === undefined
-    ? { kind: "failed", message, vendor: "claude" }
-    : { kind: "failed", message, status, vendor: "claude" };
+  return {
+    kind: "failed",
+    message,
+    vendor: "claude",
+    ...(status === undefined ? {} : { status }),
+    ...(errorKind === undefined ? {} : { errorKind }),
+  };
 }
 
 /**

@@ -18,9 +18,9 @@ export interface Signature {
 }
 
 const CODEX: readonly Signature[] = [
-  // codex-rs/core/src/error.rs, UsageLimitReachedError: "You've hit your usage
+  // codex-rs/core/src/error.rs, UsageLimitReachedError: "You’ve hit your usage
   // limit. ... or try again at 3:28 PM." / "... Try again at Aug 8th, 2026 12:30 PM."
-  { code: "usage-limit", pattern: /You've hit your usage limit/i },
+  { code: "usage-limit", pattern: /You[’']ve hit your usage limit/i },
   // error.rs CodexErr::QuotaExceeded; live as "ERROR: Quota exceeded. Check
   // your plan and billing details." in openai/codex#8987.
   { code: "usage-limit", pattern: /Quota exceeded\. Check your plan and billing details/i },
@@ -75,7 +75,7 @@ const CLAUDE: readonly Signature[] = [
   // your session limit · resets 12:50am (America/Los_Angeles)" (#74079), "You've
   // hit your weekly limit · resets Jul 31, 2am (UTC)" (#81647), "… resets Apr 23
   // at 4pm (America/Recife)" (#51981).
-  { code: "usage-limit", pattern: /You've hit your (?:[\w-]+ )?limit\b/i },
+  { code: "usage-limit", pattern: /You[’']ve hit your (?:[\w-]+ )?limit\b/i },
   // claude-code's CREDIT_BALANCE_TOO_LOW_ERROR_MESSAGE.
   { code: "usage-limit", pattern: /Credit balance is too low/i },
   // claude-code's INVALID_API_KEY_ERROR_MESSAGE "Invalid API key · Please run
@@ -83,6 +83,8 @@ const CLAUDE: readonly Signature[] = [
   // newer releases say "Not logged in · Please run /login".
   { code: "auth", pattern: /(?:Invalid API key|Not logged in) · Please run \/login/i },
   { code: "auth", pattern: /Please run \/login/i },
+  // claude 2.1.331 with a rejected ANTHROPIC_API_KEY (captured: claude-401.txt).
+  { code: "auth", pattern: /Invalid API key · Fix external API key/i },
   { code: "auth", pattern: /OAuth token has expired/i },
   { code: "auth", pattern: /API Error: 40[13]\b|"type":\s*"authentication_error"/ },
   // "API Error: 429 {"type":"error","error":{"type":"rate_limit_error",…}}".

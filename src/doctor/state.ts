@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { mkdtemp, rmdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { loadConfig, resolveJournalDir, type Config } from "../config/config.js";
 import { monitorStatus } from "../monitor/record.js";
@@ -75,10 +74,16 @@ export async function checkStoreAndMonitor(input: DoctorInput): Promise<DoctorCh
   }
 }
 
+/**
+ * Can we create a file in `dir`? Tried for real (a temp directory made and
+ * removed): access(2) says yes to root everywhere, even on /proc or a
+ * read-only mount.
+ */
 async function writableDir(dir: string): Promise<boolean> {
   try {
-    await access(dir, constants.W_OK | constants.X_OK);
-    return (await stat(dir)).isDirectory();
+    if (!(await stat(dir)).isDirectory()) return false;
+    await rmdir(await mkdtemp(join(dir, ".agentmux-doctor-")));
+    return true;
   } catch {
     return false; // missing or not writable: the caller says which
   }

@@ -21,7 +21,7 @@ const SUMMARY = "\u0000summary\u0000";
 type Payload = PlannedNotification["payload"];
 
 function payloadOf(row: Pick<NotificationRow, "payload">): Payload {
-  return (typeof row.payload === "object" && row.payload !== null ? row.payload : {}) as Payload;
+  return typeof row.payload === "object" && row.payload !== null ? row.payload : {};
 }
 
 /** The text (summary line) a row carries: a command's or desktop's `text`, a webhook body's `text`. */

@@ -20,6 +20,8 @@ export interface NotifyEvent {
   /** PRD items the run ticked with no commit behind them (ralphy's habit). */
   unbackedTicks?: string[];
   diagnosis?: { code: string; summary: string; fix?: string };
+  /** Loops: `3/4 items done`. */
+  loop?: string;
 }
 
 // ANSI escape sequences (CSI and OSC), then any other control character,
@@ -75,6 +77,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 export function summaryLine(e: NotifyEvent): string {
   const parts = [
     `agentmux: ${flatten(e.name, 80)} ${e.state} (${exitText(e.exitCode, e.signal)}) after ${formatDuration(e.durationMs)}`,
+    ...(e.loop ? [flatten(e.loop, 40)] : []),
     plural(e.commits, "commit"),
     `${e.uncommitted} uncommitted`,
   ];
@@ -83,7 +86,9 @@ export function summaryLine(e: NotifyEvent): string {
   if (unbacked.length > 0) {
     const list = unbacked.slice(0, 3).map((t) => `"${flatten(t, 60)}"`);
     if (unbacked.length > 3) list.push(`${unbacked.length - 3} more`);
-    parts.push(`${unbacked.length} ${unbacked.length === 1 ? "box" : "boxes"} ticked without a commit: ${list.join(", ")}`);
+    parts.push(
+      `${unbacked.length} ${unbacked.length === 1 ? "box" : "boxes"} ticked without a commit: ${list.join(", ")}`,
+    );
   }
   const diagnosis = diagnosisText(e);
   if (diagnosis !== null) parts.push(diagnosis);

@@ -7,9 +7,11 @@ import { runEvidence } from "./run-evidence.js";
 import { decideVerdict } from "../verify/verdict.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
-import { deliverPending, type OutboxResult } from "./outbox.js";
+import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
+import { reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
+import { reportForRun } from "../loop/report.js";
 import { join } from "node:path";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
@@ -101,8 +103,11 @@ async function settle(
       : decideVerdict({ exitCode: exit.exitCode, signal: exit.signal, evidence });
   const durationMs = Date.parse(exit.endedAt) - Date.parse(run.startedAt);
   const execError = readExecError(run.runDir);
+  // A loop's diagnosis is its report: how it ended and which items did not make it.
+  const loop = reportForRun(store, session, run.runDir, run.killRequested);
   const diagnosis: Diagnosis =
     forcedDiagnosis ??
+    loop?.diagnosis ??
     diagnose({
       agent: spec.agent,
       exitCode: exit.exitCode,
@@ -120,6 +125,10 @@ async function settle(
       ...(exit.reason === "hangup" ? { hangup: true } : {}),
     });
 
+  // A rate or usage limit pauses every launch of this agent until it resets
+  // (monitor/policy/governor.ts). Before settling: the settled run frees its
+  // concurrency slot, and a waiter must find the pause already there.
+  reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
   const settled = store.trySettle(run.id, state, {
     ...extra,
     endedAt: exit.endedAt,
@@ -147,6 +156,7 @@ async function settle(
     uncommitted: evidence.uncommitted.length,
     ...(evidence.prd?.unbacked.length ? { unbackedTicks: evidence.prd.unbacked } : {}),
     diagnosis,
+    ...(loop ? { loop: loop.progress } : {}),
   };
   // Notifications first: they are what a person is waiting for.
   const planned = planNotifications(
@@ -158,7 +168,10 @@ async function settle(
     event,
   );
   store.addNotifications(run.id, planned);
-  const notifications = await deliverPending(store, { runId: run.id });
+  const notifications = await deliverPending(store, {
+    runId: run.id,
+    windowMs: notifyWindowMs(ctx.config()),
+  });
 
   if (run.journalFile) {
     await journalEnd(run.journalFile, `${session.name}#${run.id}`, {

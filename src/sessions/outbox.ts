@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { combine, DEFAULT_WINDOW_MS, planOutbox, type OutboxPlan } from "../notify/coalesce.js";
 import { deliverWithRetries } from "../notify/deliver.js";
+import type { Config } from "../config/config.js";
 import type { Store } from "../store/store.js";
 import { join } from "node:path";
 import { readEnvFile } from "./envfile.js";
@@ -42,9 +43,12 @@ export interface OutboxResult {
 }
 
 /**
- * When each destination last got a message, as one meta row (hashed keys:
- * a command's argv can be long). Entries older than PRUNE_AFTER_MS are
- * dropped on write; no window is that long.
+ * When each destination may get its next message (its last send plus the
+ * sender's window), as one meta row (hashed keys: a command's argv can be
+ * long). Recording the opening rather than the send time means a later
+ * deliverer (heartbeat, watch) honours the window the sender was configured
+ * with without knowing it. Entries that opened over PRUNE_AFTER_MS ago are
+ * dropped on write.
  */
 const DESTINATIONS_KEY = "notify:destinations";
 const PRUNE_AFTER_MS = 60 * 60_000;
@@ -89,15 +93,17 @@ function claimBatches(store: Store, opts: DeliverPendingOptions): OutboxPlan {
   return store.transaction(() => {
     const open = store.openNotifications(now, STALE_CLAIM_MS);
     const sent = readDestinations(store);
+    // The stored times are openings already (see DESTINATIONS_KEY): no window on top.
     const plan = planOutbox(open, (key) => sent[hash(key)] ?? null, now, {
-      windowMs: opts.windowMs ?? DEFAULT_WINDOW_MS,
+      windowMs: 0,
       ...(opts.runId === undefined ? {} : { runId: opts.runId }),
     });
+    const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
     const batches = plan.send.flatMap((batch) => {
       const ids = batch.rows.map((r) => r.id);
       const claimed = store.claimNotifications(ids, claimer, now, STALE_CLAIM_MS);
       if (claimed.length === 0) return [];
-      sent[hash(batch.key)] = new Date(now).toISOString();
+      sent[hash(batch.key)] = new Date(now + windowMs).toISOString();
       return [{ ...batch, rows: claimed, planned: combine(claimed) }];
     });
     if (batches.length > 0) writeDestinations(store, sent, now);
@@ -142,21 +148,56 @@ export async function deliverPending(
   return result;
 }
 
-/** When the next deferred notification may go out (ISO), or null: for watch's timer. */
-export function nextNotificationDue(
-  store: Store,
-  opts: { windowMs?: number; now?: number } = {},
-): string | null {
+/**
+ * When the next pending notification may go out (ISO; now when one may go
+ * now), or null when nothing is pending: for watch's timer. A monitor calls
+ * `deliverPending(store)` at that time.
+ */
+export function nextNotificationDue(store: Store, opts: { now?: number } = {}): string | null {
   const now = opts.now ?? Date.now();
   const sent = readDestinations(store);
   const plan = planOutbox(
     store.openNotifications(now, STALE_CLAIM_MS),
     (k) => sent[hash(k)] ?? null,
     now,
-    {
-      windowMs: opts.windowMs ?? DEFAULT_WINDOW_MS,
-    },
+    { windowMs: 0 },
   );
   if (plan.send.length > 0) return new Date(now).toISOString();
   return plan.deferred.map((d) => d.notBefore).sort()[0] ?? null;
+}
+
+/** The coalescing window the config asks for (notify.coalesceSeconds), in ms. */
+export function notifyWindowMs(config: Pick<Config, "notify">): number {
+  const s = config.notify.coalesceSeconds;
+  return s === undefined ? DEFAULT_WINDOW_MS : Math.round(s * 1000);
+}
+
+/** A finisher does not wait longer than this for a destination's window (a window is 30 s). */
+const FOLLOW_UP_MAX_MS = 2 * 60_000;
+
+/**
+ * The finisher's follow-up: rows it had to leave pending (their destination
+ * got a message less than a window ago) are sent by this same process when
+ * the window opens — unless someone else (another finisher, `heartbeat`,
+ * `watch`) sent them first, in which case the claim finds nothing. Without
+ * it, the last of ten sessions ending together would wait for a monitor
+ * that may not run. Returns the last delivery's result.
+ */
+export async function deliverDeferred(
+  store: Store,
+  first: OutboxResult,
+  opts: DeliverPendingOptions & { sleep?: (ms: number) => Promise<void> } = {},
+): Promise<OutboxResult> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let result = first;
+  // A few rounds at most: each round either sends or finds the rows gone.
+  for (let round = 0; round < 3 && result.deferred > 0 && result.nextDueAt !== null; round++) {
+    const wait = Date.parse(result.nextDueAt) - now();
+    if (wait > FOLLOW_UP_MAX_MS) break;
+    // Jitter: finishers that deferred together wake apart; the first claims all.
+    await sleep(Math.max(0, wait) + 20 + Math.floor(Math.random() * 200));
+    result = await deliverPending(store, opts);
+  }
+  return result;
 }

@@ -1,6 +1,7 @@
 import { constants as osConstants } from "node:os";
 import { Context } from "../../sessions/context.js";
 import { finishRun } from "../../sessions/finish.js";
+import { deliverDeferred, notifyWindowMs } from "../../sessions/outbox.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../../sessions/rundir.js";
 import { err, out } from "../output.js";
 
@@ -22,6 +23,14 @@ export async function main(argv: string[]): Promise<number> {
     out(`\n${outcome.summary}`);
     for (const f of outcome.notifications.failed) {
       out(`agentmux: notification via ${f.channel} (${f.target}) failed: ${f.error}; will retry`);
+    }
+    // Sessions that ended together share one message per destination; what
+    // had to wait for the window is sent from here when it opens.
+    if (outcome.notifications.deferred > 0) {
+      await deliverDeferred(ctx.store(), outcome.notifications, {
+        runId: outcome.run.id,
+        windowMs: notifyWindowMs(ctx.config()),
+      });
     }
     // The pane's exit status (tmux's pane_dead_status) mirrors the agent's,
     // for anyone who looks at the pane without asking agentmux.

@@ -31,6 +31,27 @@ describe("planSlot", () => {
     ["spacing passed: go", { lastLaunchAt: iso(-2000) }, 0, true, undefined],
     ["paused: wait for the reset", { pausedUntil: iso(60_000) }, 0, false, 60_000],
     ["pause over: go", { pausedUntil: iso(-1) }, 0, true, undefined],
+    [
+      "the same launcher again (a serial loop): not spaced",
+      { lastLaunchAt: iso(-500), lastLaunchBy: "run:7" },
+      0,
+      true,
+      undefined,
+    ],
+    [
+      "another launcher: spaced",
+      { lastLaunchAt: iso(-500), lastLaunchBy: "run:8" },
+      0,
+      false,
+      1500,
+    ],
+    [
+      "the same launcher still obeys a pause",
+      { pausedUntil: iso(1000), lastLaunchBy: "run:7" },
+      0,
+      false,
+      1000,
+    ],
   ])("%s", (_what, state, live, ok, waitMs) => {
     const plan = planSlot({
       agent: "codex",
@@ -38,6 +59,7 @@ describe("planSlot", () => {
       live,
       limits: { concurrency: 3, spacingMs: 2000 },
       now: NOW,
+      launcher: "run:7",
     });
     expect(plan.ok).toBe(ok);
     if (!plan.ok) expect(plan.waitMs).toBe(waitMs);

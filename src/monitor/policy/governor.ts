@@ -48,6 +48,8 @@ export function limitsFor(agent: string, config?: Pick<Config, "limits">): Resol
 
 export interface GovernorState {
   lastLaunchAt: string | null;
+  /** Who launched last (AcquireOptions.launcher): its own next launch is not spaced from it. */
+  lastLaunchBy?: string | null;
   pausedUntil: string | null;
   pauseReason: string | null;
 }
@@ -63,6 +65,7 @@ export function readGovernor(store: Store, agent: string): GovernorState {
     const s = (x: unknown): string | null => (typeof x === "string" ? x : null);
     return {
       lastLaunchAt: s(v.lastLaunchAt),
+      lastLaunchBy: s(v.lastLaunchBy),
       pausedUntil: s(v.pausedUntil),
       pauseReason: s(v.pauseReason),
     };
@@ -91,6 +94,7 @@ export function planSlot(input: {
   live: number;
   limits: ResolvedLimits;
   now: number;
+  launcher?: string;
 }): SlotPlan {
   const { agent, state, limits, now } = input;
   const paused = state.pausedUntil === null ? NaN : Date.parse(state.pausedUntil);
@@ -111,7 +115,11 @@ export function planSlot(input: {
       reason: `${input.live} ${agent} runs are live (limit ${limits.concurrency})`,
     };
   }
-  const last = state.lastLaunchAt === null ? NaN : Date.parse(state.lastLaunchAt);
+  // Spacing keeps different sessions from starting in the same second. A
+  // serial loop's next agent follows its own previous one, which has already
+  // ended: that is no burst, and waiting would only slow every item down.
+  const own = input.launcher !== undefined && state.lastLaunchBy === input.launcher;
+  const last = state.lastLaunchAt === null || own ? NaN : Date.parse(state.lastLaunchAt);
   if (last + limits.spacingMs > now) {
     return {
       ok: false,
@@ -142,6 +150,8 @@ export interface AcquireOptions<T> {
   reserve?: (now: number) => T;
   /** A loop's own run, which must not count against its next iteration. */
   excludeRunId?: number;
+  /** Who is launching (a loop: "run:<id>"); consecutive launches by one launcher are not spaced. */
+  launcher?: string;
   /** Give up (AgentmuxError, code "state") rather than wait longer than this. Default 10 min. */
   maxWaitMs?: number;
   /** Called when the launch has to wait, and again every time the reason changes. */
@@ -175,10 +185,21 @@ export async function acquireLaunchSlot<T = void>(
       now = clock();
       const state = readGovernor(store, agent);
       const live = countLive(store, agent, now, opts.excludeRunId);
-      const plan = planSlot({ agent, state, live, limits: opts.limits, now });
+      const plan = planSlot({
+        agent,
+        state,
+        live,
+        limits: opts.limits,
+        now,
+        ...(opts.launcher === undefined ? {} : { launcher: opts.launcher }),
+      });
       if (!plan.ok) return { plan, reserved: undefined };
       const reserved = opts.reserve?.(now);
-      writeGovernor(store, agent, { ...state, lastLaunchAt: new Date(now).toISOString() });
+      writeGovernor(store, agent, {
+        ...state,
+        lastLaunchAt: new Date(now).toISOString(),
+        lastLaunchBy: opts.launcher ?? null,
+      });
       return { plan, reserved };
     });
     const waitedMs = now - start;
