@@ -9,6 +9,8 @@ import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import { fixFor, type SessionReport } from "./attention.js";
 import { isErrored } from "./policy/errored.js";
+import { killSession } from "../sessions/control.js";
+import { restartPolicyOf } from "./policy-config.js";
 import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
 import { CpuScan, checkStall } from "./stall-check.js";
@@ -94,20 +96,27 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     if (nextDue === null || t < nextDue) nextDue = t;
   };
   await Promise.all(
-    views.map(async ({ session, run }) => {
+    views.map(async ({ session, run: current }) => {
+      let run = current;
       if (!run) return;
       if (run.state === "running" && opts.stalls !== false) {
         const s = await checkStall(ctx, session, run, cpu, now.getTime());
         if (!s?.stalled) return;
-        reports.set(session.name, {
-          ...base(session, run, "notified"),
-          state: "stalled",
-          diagnosis: s.diagnosis,
-          attention: true,
-          reason: s.first ? "notified" : "",
-          fix: fixFor(session.name, "stalled", s.diagnosis),
-        });
-        return;
+        // Only a policy that restarts failures stops a stalled run; otherwise it is only reported.
+        if (opts.restart && stallRestarts(ctx, session)) {
+          run = (await killSession(ctx, session.name)).run ?? run;
+        }
+        if (isLive(run.state)) {
+          reports.set(session.name, {
+            ...base(session, run, "notified"),
+            state: "stalled",
+            diagnosis: s.diagnosis,
+            attention: true,
+            reason: s.first ? "notified" : "",
+            fix: fixFor(session.name, "stalled", s.diagnosis),
+          });
+          return;
+        }
       }
       if (isLive(run.state)) return;
       const outcome = await considerRestart(ctx, session, run, {
@@ -152,6 +161,11 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,
   };
+}
+
+function stallRestarts(ctx: Context, session: SessionRow): boolean {
+  const policy = restartPolicyOf(session.spec as SessionSpec, ctx.config());
+  return policy === "on-failure" || policy === "always";
 }
 
 function base(

@@ -7,7 +7,7 @@ import { isAlive, processStartTicks } from "../process/pids.js";
  * "PID START_TICKS". A lock whose process is gone (or whose pid was reused:
  * the start time differs) is stale and taken over; a live one is refused.
  */
-export type LockResult = { acquired: true; release(): void } | { acquired: false; pid: number };
+export type LockResult = { acquired: true; release: () => void } | { acquired: false; pid: number };
 
 export function lockPath(stateDir: string): string {
   return join(stateDir, "monitor.lock");
@@ -34,7 +34,7 @@ export function acquireLock(stateDir: string): LockResult {
       closeSync(fd);
       return {
         acquired: true,
-        release() {
+        release: () => {
           const h = readHolder(path);
           if (h?.pid === process.pid) unlinkSync(path);
         },

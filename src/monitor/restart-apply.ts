@@ -4,10 +4,12 @@ import { startRun } from "../sessions/start-run.js";
 import type { RunState } from "../sessions/types.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { MonitorAction } from "./attention.js";
+import { AgentmuxError } from "../util/errors.js";
 import { erroredRecord, markErrored } from "./policy/errored.js";
+import { readGovernor } from "./policy/governor.js";
 import { decideRestart, type PastRun } from "./policy/restart.js";
-import { restartPolicyOf } from "./policy-config.js";
-import { queueNotice } from "./stall-check.js";
+import { backoffTiming, restartPolicyOf } from "./policy-config.js";
+import { queueNotice, stallKey } from "./stall-check.js";
 
 /**
  * Apply the restart policy (policy/restart.ts) to a session whose latest run
@@ -25,6 +27,8 @@ export interface RestartOutcome {
 }
 
 const claimKey = (runId: number): string => `restarted:${runId}`;
+/** A launch slot taken by other sessions of the agent (concurrency, spacing) is asked for again after this. */
+const GOVERNOR_RETRY_MS = 2_000;
 
 /**
  * A run that ended because its pane or server went away (the supervisor saw
@@ -58,17 +62,29 @@ export async function considerRestart(
     startedAt: r.startedAt,
     endedAt: r.endedAt,
     state: r.id === run.id ? state : policyState(r),
-    diagnosisCode: r.diagnosis?.code ?? null,
+    diagnosisCode:
+      r.state === "killed" && store.getMeta(stallKey(r.id)) !== null
+        ? "stall"
+        : (r.diagnosis?.code ?? null),
   }));
   const errored = erroredRecord(store, session.id);
+  // The monitor stopped this run as stalled (heartbeat.ts): for the policy that is a failure.
+  const stalled = run.state === "killed" && store.getMeta(stallKey(run.id)) !== null;
+  const diagnosis =
+    stalled && run.diagnosis?.code !== "stall"
+      ? { code: "stall", summary: run.diagnosis?.summary ?? "stalled" }
+      : run.diagnosis;
   const decision = decideRestart({
     policy: restartPolicyOf(spec, ctx.config()),
     state,
-    diagnosis: run.diagnosis,
+    diagnosis,
     history,
     now: opts.now,
     errored: errored.errored,
     failuresSince: errored.clearedAt,
+    // Jitter fixed per run, so every pass (and a second monitor) computes the same due time.
+    random: () => ((run.id * 2654435761) % 4294967296) / 4294967296,
+    timing: backoffTiming(ctx.env),
   });
   const needsPerson = state === "lost" || state === "failed";
   switch (decision.action) {
@@ -116,7 +132,22 @@ export async function considerRestart(
   if (!fresh || fresh.removedAt !== null) {
     return { action: "none", reason: "removed meanwhile", attention: false };
   }
-  const next = await startRun(ctx, fresh);
+  let next;
+  try {
+    // Never block a pass on the agent's shared limits: a slot not free now is tried again later.
+    next = await startRun(ctx, fresh, { maxWaitMs: 0, onWait: () => undefined });
+  } catch (e) {
+    store.deleteMeta(claimKey(run.id)); // not restarted after all: a later pass may
+    if (!(e instanceof AgentmuxError) || e.code !== "state") throw e;
+    const paused = Date.parse(readGovernor(store, spec.agent).pausedUntil ?? "");
+    const retry = paused > Date.now() ? paused : Date.now() + GOVERNOR_RETRY_MS;
+    return {
+      action: "waiting",
+      reason: e.message,
+      at: new Date(retry).toISOString(),
+      attention: false,
+    };
+  }
   return {
     action: "restarted",
     reason: `policy restart after ${state}`,

@@ -1,5 +1,5 @@
-import { mkdirSync, watch, type FSWatcher } from "node:fs";
-import { join } from "node:path";
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import type { SessionSpec } from "../sessions/spec.js";
@@ -25,7 +25,10 @@ import { sampleEveryMs } from "./stall.js";
  *     supervisor was SIGKILLed, or a finisher exited;
  *   - the control client saw %sessions-changed (a session came or went) or
  *     %exit (the server died);
- *   - the state directory's runs/ changed (a run was created);
+ *   - another process committed to the store (a run was created, a finisher
+ *     settled one, a kill was requested): an fs event on the database's
+ *     directory, confirmed by PRAGMA data_version so that watch's own writes
+ *     do not wake it;
  *   - a restart's backoff or a stall sample is due;
  *   - the fallback timer (30 s), for anything no event reports.
  * Passes never overlap; wake-ups during a pass fold into one more pass.
@@ -59,9 +62,11 @@ export class Watcher {
   private releaseLock: (() => void) | undefined;
   private readonly startedAt = new Date().toISOString();
   private readonly printed = new Map<string, string>();
+  /** The store's data_version when the last pass began: a change means another process wrote. */
+  private seenVersion = -1;
   /** Resolves when the watcher stops. */
   readonly done: Promise<void>;
-  private resolveDone!: () => void;
+  private resolveDone: () => void = () => undefined;
   passes = 0;
 
   constructor(
@@ -71,7 +76,8 @@ export class Watcher {
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
-  async start(): Promise<void> {
+  start(): void {
+    const store = this.ctx.store(); // creates the state directory on a first run
     const lock = acquireLock(this.ctx.stateDir);
     if (!lock.acquired) {
       throw new AgentmuxError("exists", `agentmux watch is already running (pid ${lock.pid})`, {
@@ -79,12 +85,16 @@ export class Watcher {
       });
     }
     this.releaseLock = lock.release;
-    const store = this.ctx.store();
     writeBeat(store, { startedAt: this.startedAt, intervalMs: this.opts.fallbackMs });
-    const runs = join(this.ctx.stateDir, "runs");
-    mkdirSync(runs, { recursive: true, mode: 0o700 });
-    this.fsWatcher = watch(runs, () => this.wake(DEBOUNCE_MS));
-    this.fsWatcher.on("error", () => this.wake(0)); // the directory vanished: the timer still runs
+    // SQLite writes the -wal file (or the database itself) on every commit.
+    const db = basename(store.path);
+    this.fsWatcher = watch(dirname(store.path), (_event, file) => {
+      if (file !== null && !file.startsWith(db)) return;
+      if (this.stopped || this.ctx.store().dataVersion() === this.seenVersion) return;
+      this.wake(DEBOUNCE_MS);
+    });
+    // The directory vanished: the fallback timer still runs.
+    this.fsWatcher.on("error", () => this.wake(0));
     this.wake(0);
   }
 
@@ -111,6 +121,7 @@ export class Watcher {
       do {
         this.again = false;
         try {
+          this.seenVersion = this.ctx.store().dataVersion();
           const report = await heartbeatPass(this.ctx, {
             restart: this.opts.restart,
             maxRestartWaitMs: 0,

@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     fallbackMs: fallback === undefined ? 30_000 : parseDuration(fallback, "--fallback"),
     log: (line) => (json ? out(JSON.stringify({ at: new Date().toISOString(), line })) : out(line)),
   });
-  await watcher.start();
+  watcher.start();
   const stop = (): void => void watcher.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

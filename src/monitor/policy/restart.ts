@@ -30,6 +30,20 @@ export const MIN_LAUNCH_SPACING_MS = 1_000;
 /** This many failures within CRASH_WINDOW_MS make the session `errored`. */
 export const CRASH_LIMIT = 5;
 export const CRASH_WINDOW_MS = 10 * 60_000;
+/**
+ * The backoff's clock. Tests shorten it (AGENTMUX_RESTART_BACKOFF_MS, see
+ * policy-config.ts); the crash window and the healthy time never change.
+ */
+export interface BackoffTiming {
+  baseMs: number;
+  maxMs: number;
+  spacingMs: number;
+}
+export const DEFAULT_TIMING: BackoffTiming = {
+  baseMs: BACKOFF_BASE_MS,
+  maxMs: BACKOFF_MAX_MS,
+  spacingMs: MIN_LAUNCH_SPACING_MS,
+};
 /** +-20 %: ten sessions that died together do not come back in the same second. */
 export const JITTER = 0.2;
 
@@ -65,6 +79,7 @@ export interface RestartInput {
   failuresSince?: string | null;
   /** [0, 1) source for jitter; Math.random by default. */
   random?: () => number;
+  timing?: BackoffTiming;
 }
 
 export type RestartDecision =
@@ -96,7 +111,8 @@ export function decideRestart(input: RestartInput): RestartDecision {
   if (state === "starting" || state === "running") {
     return { action: "none", reason: `the session is still ${state}` };
   }
-  if (input.manual) return { action: "restart", delayMs: spacingDelay(input.history, now) };
+  const timing = input.timing ?? DEFAULT_TIMING;
+  if (input.manual) return { action: "restart", delayMs: spacingDelay(input.history, now, timing) };
   if (input.errored) {
     return {
       action: "none",
@@ -114,8 +130,7 @@ export function decideRestart(input: RestartInput): RestartDecision {
 
   const hopeless = code === null ? undefined : HOPELESS[code];
   if (hopeless !== undefined) {
-    const fix = input.diagnosis?.fix ? `; fix: ${input.diagnosis.fix}` : "";
-    return { action: "none", reason: `not restarted after ${hopeless}${fix}` };
+    return { action: "none", reason: `not restarted after ${hopeless}` };
   }
   if (code === "usage-limit") {
     const resetAt = ms(input.diagnosis?.resetAt ?? null);
@@ -140,7 +155,7 @@ export function decideRestart(input: RestartInput): RestartDecision {
     };
   }
 
-  let delayMs = backoffDelay(input.history, input.random ?? Math.random);
+  let delayMs = backoffDelay(input.history, input.random ?? Math.random, timing);
   if (code === "rate-limit" && input.diagnosis?.retryAfterMs !== undefined) {
     delayMs = Math.max(delayMs, input.diagnosis.retryAfterMs);
   }
@@ -148,7 +163,10 @@ export function decideRestart(input: RestartInput): RestartDecision {
   const last = input.history.at(-1);
   const endedAt = ms(last?.endedAt ?? null);
   if (!Number.isNaN(endedAt)) delayMs = Math.max(0, endedAt + delayMs - now);
-  return { action: "restart", delayMs: Math.max(delayMs, spacingDelay(input.history, now)) };
+  return {
+    action: "restart",
+    delayMs: Math.max(delayMs, spacingDelay(input.history, now, timing)),
+  };
 }
 
 /** Failures that ended within the crash window (and after `since`, if given). */
@@ -165,7 +183,11 @@ export function countFailures(
  * 2 s * 2^(n-1) for the n-th consecutive short run, capped at 5 min, with
  * jitter. A run that lasted HEALTHY_AFTER_MS ends the streak.
  */
-export function backoffDelay(history: readonly PastRun[], random: () => number): number {
+export function backoffDelay(
+  history: readonly PastRun[],
+  random: () => number,
+  timing: BackoffTiming = DEFAULT_TIMING,
+): number {
   let streak = 0;
   for (let i = history.length - 1; i >= 0; i--) {
     const r = history[i];
@@ -176,14 +198,14 @@ export function backoffDelay(history: readonly PastRun[], random: () => number):
   }
   const exp = Math.max(0, streak - 1);
   // 2^20 already exceeds the cap; the bound keeps the power finite for long histories.
-  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.min(exp, 20), BACKOFF_MAX_MS);
+  const base = Math.min(timing.baseMs * 2 ** Math.min(exp, 20), timing.maxMs);
   const jittered = base * (1 - JITTER + 2 * JITTER * random());
-  return Math.round(Math.min(Math.max(jittered, MIN_LAUNCH_SPACING_MS), BACKOFF_MAX_MS));
+  return Math.round(Math.min(Math.max(jittered, timing.spacingMs), timing.maxMs));
 }
 
 /** What is left of the 1 s spacing since the latest launch. */
-function spacingDelay(history: readonly PastRun[], now: number): number {
+function spacingDelay(history: readonly PastRun[], now: number, timing: BackoffTiming): number {
   const starts = history.map((r) => ms(r.startedAt)).filter((t) => !Number.isNaN(t));
   if (starts.length === 0) return 0;
-  return Math.max(0, Math.max(...starts) + MIN_LAUNCH_SPACING_MS - now);
+  return Math.max(0, Math.max(...starts) + timing.spacingMs - now);
 }

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { onTestFinished } from "vitest";
+import { MAIN_JS, waitFor, type World } from "../helpers/cli.js";
+
+/** A running `agentmux watch` for one test, stopped (by pid) when the test ends. */
+export interface WatchProc {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function startWatch(w: World, env: NodeJS.ProcessEnv = {}): WatchProc {
+  const proc = spawn(process.execPath, [MAIN_JS, "watch"], {
+    env: { ...w.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  proc.stdout?.on("data", (d: Buffer) => (text += d.toString()));
+  proc.stderr?.on("data", (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
+  onTestFinished(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill("SIGTERM");
+      await exited;
+    }
+  });
+  return { proc, output: () => text, exited };
+}
+
+/** Wait until watch says it is monitoring (its first pass is under way). */
+export async function watchReady(wp: WatchProc): Promise<void> {
+  await waitFor("watch to start", () => wp.output().includes("monitoring"));
+}
+
+/** A --notify-cmd template that appends "NAME STATE DIAGNOSIS-CODE" lines to a file. */
+export function notifyRecorder(w: World): { template: string; lines: () => string[] } {
+  const file = join(w.root, "notified.txt");
+  const script = join(w.root, "notify.sh");
+  writeFileSync(file, "");
+  writeFileSync(script, `#!/bin/sh\nprintf '%s %s\\n' "$1" "$2" >> '${file}'\n`);
+  chmodSync(script, 0o755);
+  return {
+    template: `${script} {name} {state}`,
+    lines: () => readFileSync(file, "utf8").split("\n").filter(Boolean),
+  };
+}
+
+/** Pids of live processes whose argv contains `marker` (a `print:MARKER` step): counts agents. */
+export function processesWith(marker: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(marker)) out.push(Number(name));
+    } catch {
+      // exited during the scan
+    }
+  }
+  return out;
+}
