@@ -52,7 +52,12 @@ export async function finishRun(ctx: Context, runId: number): Promise<FinishOutc
   };
   const started = readStarted(run.runDir);
   const killRequested = run.killRequested;
-  const state = endState({ exitCode: exit.exitCode, signal: exit.signal, killRequested });
+  const state = endState({
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    killRequested,
+    hangup: exit.reason === "hangup",
+  });
   return settle(ctx, session, run, state, exit, {
     ...(started
       ? { runnerPid: started.runnerPid, agentPid: started.agentPid, agentStart: started.agentStart }

@@ -34,6 +34,9 @@ describe("endState", () => {
     [{ exitCode: null, signal: "SIGKILL", killRequested: false }, "failed"],
     [{ exitCode: 0, signal: null, killRequested: true }, "killed"],
     [{ exitCode: null, signal: "SIGTERM", killRequested: true }, "killed"],
+    [{ exitCode: null, signal: "SIGTERM", killRequested: false, hangup: true }, "lost"],
+    [{ exitCode: 0, signal: null, killRequested: false, hangup: true }, "succeeded"],
+    [{ exitCode: null, signal: "SIGTERM", killRequested: true, hangup: true }, "killed"],
   ] as const)("%o -> %s", (exit, state) => {
     expect(endState(exit)).toBe(state);
   });

@@ -34,8 +34,13 @@ export function endState(exit: {
   exitCode: number | null;
   signal: string | null;
   killRequested: boolean;
+  /** The runner ended the agent because its pane or tmux server went away. */
+  hangup?: boolean;
 }): RunState {
   if (exit.killRequested) return "killed";
   if (exit.exitCode === 0 && exit.signal === null) return "succeeded";
+  // Nobody asked for it and the agent did not fail on its own: the session
+  // vanished under it (tmux server killed). That is lost, restartable, not a failure.
+  if (exit.hangup === true) return "lost";
   return "failed";
 }

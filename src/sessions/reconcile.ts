@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { isAlive, isZombie, signal } from "../process/pids.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
@@ -70,10 +69,16 @@ export async function refreshSession(
     return { session, run: store.getRun(run.id) };
   }
 
-  // No `started` record: the supervisor never came up, or is about to.
-  if (Date.now() - Date.parse(run.startedAt) < START_GRACE_MS && existsSync(run.runDir)) {
+  // No `started` record: the supervisor never came up, or is about to. The
+  // run row is written before its directory and before tmux is asked for the
+  // session, so within the grace a missing session is one still being made.
+  if (Date.now() - Date.parse(run.startedAt) < START_GRACE_MS) {
     const pane = await paneOf(ctx, session, panes);
-    if (pane && !pane.dead) return { session, run };
+    // A dead pane under the same name may be the previous run's, kept by
+    // remain-on-exit until this run replaces its tmux session: only this
+    // run's own tmux session (its recorded id) can say it failed to start.
+    const ours = pane !== undefined && pane.sessionId === run.tmuxSessionId;
+    if (!pane?.dead || !ours) return { session, run };
   }
   const reason = await whyGone(ctx, session, panes);
   await (

@@ -105,7 +105,7 @@ describe("exit records", () => {
     await waitFor("agent started", () => existsSync(pidFile));
     execFileSync("tmux", ["-S", w.socket, "kill-server"]);
     const s = await w.waitEnded("doomed");
-    expect(s.state).toBe("failed");
+    expect(s.state).toBe("lost"); // not its own failure: restartable
     expect(s.endReason).toBe("hangup");
     const pid = Number(readFileSync(pidFile, "utf8"));
     await waitFor("agent gone", () => {
