@@ -272,6 +272,12 @@ try {
   if (want("latency")) await benchLatency();
   if (want("ls")) await benchLaunchAndLs();
   if (want("rss")) await benchRss();
+  if (want("lost") || want("watch-cpu") || want("heartbeat")) {
+    const m = await import("./monitor.mjs");
+    if (want("lost")) await m.benchLostLatency(report);
+    if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
+    if (want("heartbeat")) await m.benchHeartbeatWall(report);
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });

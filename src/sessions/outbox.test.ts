@@ -87,7 +87,7 @@ describe("deliverPending coalesces per destination", () => {
   });
 
   it("concurrent deliverers on separate connections never send a destination twice in a window", async () => {
-    const { store, dir, addRun } = setup();
+    const { dir, addRun } = setup();
     const rec = recorder(dir);
     const ids = Array.from({ length: 10 }, (_, i) => addRun(`c${i}`, rec.program));
     const others = Array.from({ length: 4 }, () => openStore(dir));

@@ -6,8 +6,9 @@ import { launch, resolveCwd, type LaunchRequest } from "../../sessions/launch.js
 import type { AgentName } from "../../sessions/types.js";
 import { statusJson } from "../../sessions/view.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, intOption, list, parse, str } from "../args.js";
+import { flag, intOption, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
+import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
 
 export const USAGE =
   "agentmux loop [--prd PRD.md] [--agent codex|claude|cmd|demo] [--check 'CMD'] [options] [-- extra agent args]";
@@ -32,9 +33,7 @@ Options:
   --iteration-timeout DUR one agent's time limit, then it is stopped: timeout (default 60m)
   --timeout DUR           the whole loop's time limit (default none)
   --parallel N            items at once, each in its own git worktree and branch (default 1)
-  --env NAME=VALUE        extra environment for the agents (repeatable)
-  --notify-cmd 'TPL', --notify openclaw, --webhook URL, --desktop/--no-desktop, --no-notify,
-  --journal DIR           notifications and journal, as for agentmux run
+${SESSION_OPTIONS_HELP}
   --json                  print the new session's status as JSON
   --socket PATH           tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)`;
 
@@ -76,14 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       "iteration-timeout": { type: "string" },
       timeout: { type: "string" },
       parallel: { type: "string" },
-      env: { type: "string", multiple: true },
-      "notify-cmd": { type: "string", multiple: true },
-      notify: { type: "string", multiple: true },
-      webhook: { type: "string", multiple: true },
-      desktop: { type: "boolean" },
-      "no-desktop": { type: "boolean" },
-      "no-notify": { type: "boolean" },
-      journal: { type: "string" },
+      ...SESSION_OPTIONS,
     },
     USAGE,
   );
@@ -112,13 +104,6 @@ export async function main(argv: string[]): Promise<number> {
       hint: "agentmux loop --agent cmd --prd PRD.md -- ./my-agent.sh",
     });
   }
-  for (const preset of list(p, "notify")) {
-    if (preset !== "openclaw") {
-      throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
-        hint: "for any other command use --notify-cmd 'command {summary}'",
-      });
-    }
-  }
   const cwd = resolveCwd(str(p, "cwd"));
   const prdArg = str(p, "prd") ?? "PRD.md";
   const settings = settingsFrom(p, prdArg);
@@ -144,17 +129,10 @@ export async function main(argv: string[]): Promise<number> {
     display,
     name: str(p, "name"),
     cwd,
-    env: list(p, "env"),
     extraArgs: agent === "cmd" ? [] : p.rest,
-    notifyCommands: list(p, "notify-cmd"),
-    openclaw: list(p, "notify").includes("openclaw"),
-    webhooks: list(p, "webhook"),
-    noNotify: flag(p, "no-notify"),
-    journalDir: str(p, "journal"),
+    ...sessionOptions(p),
   };
   if (agent === "cmd") req.command = p.rest;
-  if (flag(p, "desktop")) req.desktop = true;
-  if (flag(p, "no-desktop")) req.desktop = false;
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {

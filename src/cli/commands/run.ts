@@ -4,10 +4,9 @@ import { launch, type LaunchRequest } from "../../sessions/launch.js";
 import { statusJson } from "../../sessions/view.js";
 import type { AgentName } from "../../sessions/types.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, list, parse, str } from "../args.js";
+import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
-import { parseDuration } from "../../monitor/duration.js";
-import { parseRestartPolicy } from "../../monitor/policy-config.js";
+import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
 
 export const USAGE =
   "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
@@ -20,18 +19,7 @@ Options:
   --name NAME          session name (letters, digits, - and _, up to 48); default from agent + prompt
   --cwd DIR            working directory (default: here)
   --prompt-file FILE   read the prompt from FILE (- = standard input); any size, byte-exact
-  --env NAME=VALUE     extra environment for the agent (repeatable); values never reach argv or logs
-  --notify-cmd 'TPL'   run this command when it ends; {name} {state} {exitCode} {summary} {cwd}
-                       {verdict} {duration} {commits} {uncommitted} {diagnosis} are replaced
-                       as whole arguments, never through a shell (repeatable)
-  --notify openclaw    preset: openclaw system event --text {summary} --mode now
-  --webhook URL        POST a JSON event ({"text": summary, ...}) when it ends (repeatable)
-  --desktop / --no-desktop   desktop notification via notify-send (default: when available)
-  --no-notify          no notifications from config either
-  --journal DIR        daily notes: add a line to DIR/YYYY-MM-DD.md (or $AGENTMUX_JOURNAL_DIR)
-  --restart POLICY     what the monitor restarts: never, on-failure (lost or failed runs), always
-                       (also clean exits); default: config "restart", else lost runs only
-  --stall-after DUR    no output, no file changes and no CPU for DUR = stalled (default 20m)
+${SESSION_OPTIONS_HELP}
   --prd FILE, --codex, --claude, --parallel   ralphy's own options
   --json               print the new session's status as JSON
   --socket PATH        tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)
@@ -71,20 +59,11 @@ export async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       cwd: { type: "string" },
       "prompt-file": { type: "string" },
-      env: { type: "string", multiple: true },
-      "notify-cmd": { type: "string", multiple: true },
-      notify: { type: "string", multiple: true },
-      webhook: { type: "string", multiple: true },
-      desktop: { type: "boolean" },
-      "no-desktop": { type: "boolean" },
-      "no-notify": { type: "boolean" },
-      journal: { type: "string" },
+      ...SESSION_OPTIONS,
       prd: { type: "string" },
       codex: { type: "boolean" },
       claude: { type: "boolean" },
       parallel: { type: "boolean" },
-      restart: { type: "string" },
-      "stall-after": { type: "string" },
     },
     USAGE,
   );
@@ -114,41 +93,23 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   const agent = agentArg as AgentName;
-  for (const preset of list(p, "notify")) {
-    if (preset !== "openclaw") {
-      throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
-        hint: "for any other command use --notify-cmd 'command {summary}'",
-      });
-    }
-  }
   if (flag(p, "codex") && flag(p, "claude"))
     throw new AgentmuxError("usage", "give --codex or --claude, not both");
   const req: LaunchRequest = {
     agent,
     name: str(p, "name"),
     cwd: str(p, "cwd"),
-    env: list(p, "env"),
     extraArgs: agent === "cmd" ? [] : p.rest,
-    notifyCommands: list(p, "notify-cmd"),
-    openclaw: list(p, "notify").includes("openclaw"),
-    webhooks: list(p, "webhook"),
-    noNotify: flag(p, "no-notify"),
-    journalDir: str(p, "journal"),
+    ...sessionOptions(p),
   };
   const prompt = readPrompt(promptArg, str(p, "prompt-file"));
   if (prompt !== undefined) req.prompt = prompt;
   if (agent === "cmd") req.command = p.rest;
-  if (flag(p, "desktop")) req.desktop = true;
-  if (flag(p, "no-desktop")) req.desktop = false;
   const prd = str(p, "prd");
   if (prd !== undefined) req.prdPath = prd;
   if (flag(p, "claude")) req.engine = "claude";
   if (flag(p, "codex")) req.engine = "codex";
   if (flag(p, "parallel")) req.parallel = true;
-  const restart = str(p, "restart");
-  if (restart !== undefined) req.restart = parseRestartPolicy(restart);
-  const stallAfter = str(p, "stall-after");
-  if (stallAfter !== undefined) req.stallAfterMs = parseDuration(stallAfter, "--stall-after");
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
