@@ -72,7 +72,9 @@ export function startLine(e: StartEntry): string {
 function statusOf(e: EndEntry): string {
   switch (e.state) {
     case "succeeded":
-      return e.verdict === "failed" || e.verdict === "no-changes" || e.verdict === "unverified" ? STATUS.warn : STATUS.ok;
+      return e.verdict === "failed" || e.verdict === "no-changes" || e.verdict === "unverified"
+        ? STATUS.warn
+        : STATUS.ok;
     case "failed":
       return STATUS.failed;
     case "killed":
