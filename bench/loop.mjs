@@ -90,7 +90,7 @@ async function agentmuxLoop(ctx, dir, name, env) {
   return endedMs - startedMs;
 }
 
-export async function benchLoopOverhead(ctx, { small = 3, big = 11, trials = 3 } = {}) {
+export async function benchLoopOverhead(ctx, { small = 4, big = 24, trials = 3 } = {}) {
   const bin = join(ctx.tmp, "loop-bin");
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, "claude"), FAKE_CLAUDE);

@@ -27,14 +27,19 @@ export async function iterationEvidence(
   bookkeeping: readonly string[],
   opts: GitOptions = {},
 ): Promise<IterationEvidence> {
-  // The agent has exited: HEAD is not moving, one status call gives it and the dirty files.
-  const status = await statusSnapshot(cwd, opts);
+  // The agent has exited: HEAD is not moving, so status (HEAD and the dirty
+  // files) and the log since the start commit can be read at the same time.
+  const [status, logged] = await Promise.all([
+    statusSnapshot(cwd, opts),
+    // An unborn HEAD (no commits yet) has no log: nothing was committed.
+    commitsWithFiles(cwd, startCommit, "HEAD", opts).catch((): CommitWithFiles[] | null => null),
+  ]);
   const head = status.head;
   const skip = new Set(bookkeeping);
   const commits: CommitWithFiles[] =
     head === null || head === startCommit
       ? []
-      : await commitsWithFiles(cwd, startCommit, head, opts);
+      : (logged ?? (await commitsWithFiles(cwd, startCommit, head, opts)));
   const work = commits.filter((c) => c.files.some((f) => !skip.has(f)));
   const files = [...new Set(work.flatMap((c) => c.files).filter((f) => !skip.has(f)))].sort();
   return {

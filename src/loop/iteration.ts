@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { diagnose } from "../diagnose/diagnose.js";
 import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { headCommit } from "../git/git.js";
+import { headFromFiles } from "../git/head-file.js";
 import { startAgentChild, type AgentExit } from "../process/agent-child.js";
 import { buildAgentLaunch, iterationSpec } from "../sessions/agent-launch.js";
 import { readEnvFile } from "../sessions/envfile.js";
@@ -70,7 +71,8 @@ export async function runIteration(
   const { store, settings } = rt;
   const prdAbs = join(where.top, rt.prdRel);
   const before = readChecklist(prdAbs);
-  const startCommit = await headCommit(where.cwd).catch(() => null);
+  // Read from the repository's files where it can (no git process): this is per-item overhead.
+  const startCommit = headFromFiles(where.top) ?? (await headCommit(where.cwd).catch(() => null));
   const iteration = store.startIteration({
     runId: rt.run.id,
     sessionId: rt.session.id,

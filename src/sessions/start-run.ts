@@ -44,23 +44,27 @@ export async function startRun(
   const perl = await resolvePerl(ctx.env);
 
   const startCommit = await headCommit(spec.cwd).catch(() => null);
+  const newRun = (now: number): RunRow =>
+    store.createRun(session.id, {
+      state: "starting",
+      runDir: "",
+      logPath: "",
+      startedAt: new Date(now).toISOString(),
+      startCommit,
+    });
   // The shared limits (concurrency, spacing, rate-limit pause) of this agent:
-  // the run row is created in the same transaction that takes the slot.
-  const { reserved } = await acquireLaunchSlot(store, spec.agent, {
-    limits: limitsFor(spec.agent, ctx.config()),
-    onWait:
-      opts.onWait ??
-      ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),
-    ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
-    reserve: (now) =>
-      store.createRun(session.id, {
-        state: "starting",
-        runDir: "",
-        logPath: "",
-        startedAt: new Date(now).toISOString(),
-        startCommit,
-      }),
-  });
+  // the run row is created in the same transaction that takes the slot. A
+  // loop's run starts no agent itself: each of its iterations takes a slot.
+  const { reserved } = spec.loop
+    ? { reserved: newRun(Date.now()) }
+    : await acquireLaunchSlot(store, spec.agent, {
+        limits: limitsFor(spec.agent, ctx.config()),
+        onWait:
+          opts.onWait ??
+          ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),
+        ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
+        reserve: newRun,
+      });
   let run = reserved as RunRow;
   const runDir = runDirFor(ctx.stateDir, run.id);
   const logPath = join(runDir, "output.log");

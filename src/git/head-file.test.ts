@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { git, tempRepo } from "../../test/helpers/git.js";
+import { tempDir } from "../../test/helpers/tmp.js";
+import { headCommit } from "./git.js";
+import { headFromFiles } from "./head-file.js";
+
+/** Against real git 2.39: whatever headFromFiles answers must be what git says. */
+describe("headFromFiles (real git)", () => {
+  it.each([
+    ["a branch with a loose ref", (_r: string) => undefined],
+    ["a packed ref", (r: string) => git(r, "pack-refs", "--all")],
+    ["a detached HEAD", (r: string) => git(r, "checkout", "-q", "--detach")],
+  ])("%s", async (_name, setup) => {
+    const repo = tempRepo();
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second");
+    setup(repo);
+    expect(headFromFiles(repo)).toBe(await headCommit(repo));
+  });
+
+  it("a linked worktree reads its own HEAD", async () => {
+    const repo = tempRepo();
+    const wt = join(tempDir(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "side", wt);
+    git(wt, "commit", "-q", "--allow-empty", "-m", "on side");
+    expect(headFromFiles(wt)).toBe(await headCommit(wt));
+    expect(headFromFiles(wt)).not.toBe(headFromFiles(repo));
+  });
+
+  it("an unborn branch or no repository: null (the caller asks git)", () => {
+    const dir = tempDir();
+    git(dir, "init", "-q");
+    expect(headFromFiles(dir)).toBeNull();
+    expect(headFromFiles(tempDir())).toBeNull();
+  });
+});
