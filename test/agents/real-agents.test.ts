@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { World } from "../helpers/cli.js";
-import { tempRepo } from "../helpers/git.js";
+import { git, tempRepo } from "../helpers/git.js";
 import { agentBins } from "./install.js";
 import { startModelServer, type Step } from "./model-server.js";
 
@@ -112,5 +112,31 @@ describe("claude 2.1 through agentmux", () => {
     const s = await w.waitEnded("cl401", 120_000);
     expect(s.state).toBe("failed");
     expect(s.diagnosis?.code).toBe("auth");
+  });
+});
+
+/** Each iteration's fresh agent commits one new file: the scripted model's one step. */
+const COMMIT_ONE = {
+  shell:
+    'n=$(ls work-*.txt 2>/dev/null | wc -l); echo "$n" > "work-$n.txt" && git add "work-$n.txt" && git commit -qm "work $n"',
+};
+
+describe.each(["codex", "claude"])("a verified loop with the real %s", (agent) => {
+  it("works two items, each with a fresh agent whose commit proves it", async () => {
+    const { w, env, repo } = await world([COMMIT_ONE, { say: "Done." }]);
+    writeFileSync(join(repo, "PRD.md"), "# Plan\n\n- [ ] First item\n- [ ] Second item\n");
+    git(repo, "add", "PRD.md");
+    git(repo, "commit", "-qm", "plan");
+    const r = await w.cli(
+      ["loop", "--prd", "PRD.md", "--agent", agent, "--name", "lp", "--cwd", repo],
+      {
+        env,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const s = await w.waitEnded("lp", 240_000);
+    const loop = (s as unknown as { loop: { done: number; total: number } }).loop;
+    expect(loop).toMatchObject({ done: 2, total: 2 });
+    expect(readFileSync(join(repo, "PRD.md"), "utf8")).toContain("- [x] Second item");
   });
 });
