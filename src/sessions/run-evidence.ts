@@ -1,3 +1,7 @@
+import { realpathSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { topLevel } from "../git/git.js";
+import { progressPathFor } from "../loop/progress.js";
 import type { RunRow } from "../store/store.js";
 import { gatherEvidence } from "../verify/evidence.js";
 import { prdEvidence } from "../verify/prd-evidence.js";
@@ -11,6 +15,16 @@ export async function runEvidence(spec: SessionSpec, run: RunRow): Promise<Evide
     startCommit: run.startCommit,
     logPath: run.logPath,
   });
+  if (spec.loop !== undefined && evidence.isRepo) {
+    // The loop's own ticks and progress notes are bookkeeping, reported per
+    // item: counting them as "uncommitted" would read as work left behind.
+    const top = await topLevel(spec.cwd).catch(() => null);
+    if (top !== null) {
+      const prd = realOrSame(resolve(spec.cwd, spec.loop.prd));
+      const own = new Set([relative(top, prd), relative(top, progressPathFor(prd))]);
+      evidence.uncommitted = evidence.uncommitted.filter((f) => !own.has(f));
+    }
+  }
   // A loop checks its items itself (loop/iteration.ts), one iteration at a time.
   if (spec.launch.prdPath !== undefined && spec.loop === undefined) {
     const prd = await prdEvidence({
@@ -22,4 +36,13 @@ export async function runEvidence(spec: SessionSpec, run: RunRow): Promise<Evide
     if (prd) evidence.prd = prd;
   }
   return evidence;
+}
+
+/** git reports paths under the real top directory; a cwd reached through a symlink must match it. */
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // the PRD is gone: nothing of it to filter
+  }
 }
