@@ -67,7 +67,11 @@ export async function checkSocketDir(input: DoctorInput): Promise<DoctorCheck> {
     return fail(
       name,
       `${dir} has mode ${mode.toString(8).padStart(4, "0")}; others could reach or replace the socket`,
-      `chmod 700 ${dir}`,
+      // A shared directory such as /tmp (sticky, world-writable) must stay as
+      // it is: the socket belongs in a directory of its own instead.
+      (st.mode & 0o1000) !== 0 || (mode & 0o002) !== 0
+        ? `use a socket in a private directory, e.g. --socket ~/.tmux/sock (agentmux creates it 0700); never chmod a shared ${dir}`
+        : `chmod 700 ${dir}`,
     );
   }
   return pass(name, `${dir} (0700, yours)`);
