@@ -35,7 +35,7 @@ import { ensureProgressFile, progressPathFor } from "./progress.js";
 import { progressText, writeLoopEnd } from "./report.js";
 import { loopStatus } from "./items.js";
 import { resumeStale } from "./resume.js";
-import { requestStop, sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
+import { loopState, requestStop, sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -105,7 +105,6 @@ function installStops(rt: LoopRuntime): void {
 
 /** Serial mode: one item at a time in the working tree. */
 export async function runSerial(rt: LoopRuntime): Promise<LoopEnd> {
-  const { store, settings } = rt;
   let iterations = 0;
   let noProgress: LoopState["noProgress"] = { streak: 0, item: null };
   let rateLimitWaits = 0;
@@ -121,20 +120,9 @@ export async function runSerial(rt: LoopRuntime): Promise<LoopEnd> {
         ...(e.hint ? { fix: e.hint } : {}),
       };
     }
-    const items = store.listLoopItems(rt.session.id);
-    const step = nextStep({
-      items,
-      maxAttempts: settings.attempts,
-      iterations,
-      maxIterations: settings.maxIterations,
-      now: Date.now(),
-      deadline: rt.deadline,
-      stopRequested: rt.stop.reason,
-      noProgress,
-      noProgressLimit: settings.noProgressLimit,
-      rateLimitWaits,
-      last,
-    });
+    const state = loopState(rt, { iterations, noProgress, rateLimitWaits, last });
+    const { items } = state;
+    const step = nextStep(state);
     if (step.do === "end") return step.end;
     if (step.do === "idle") throw new Error("the serial loop has no running item to wait for");
     if (step.do === "wait") {

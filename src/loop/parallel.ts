@@ -15,7 +15,7 @@ import {
   type LoopState,
 } from "./policy.js";
 import { tickInMainTree } from "./resume.js";
-import { requestStop, type LoopRuntime } from "./runtime.js";
+import { loopState, requestStop, type LoopRuntime } from "./runtime.js";
 import { prepareItemTree, retireItemTree, worktreesRoot, type ItemTree } from "./worktrees.js";
 
 /**
@@ -162,7 +162,7 @@ function waitAny(
 }
 
 export async function runParallel(rt: LoopRuntime): Promise<LoopEnd> {
-  const { store, settings } = rt;
+  const { settings } = rt;
   const base = await currentBranch(rt.top);
   if (base === null) {
     return {
@@ -218,21 +218,13 @@ export async function runParallel(rt: LoopRuntime): Promise<LoopEnd> {
       }
     }
     if (ending === null) {
-      const items = store.listLoopItems(rt.session.id);
-      const step = nextStep({
-        items,
-        maxAttempts: settings.attempts,
-        iterations,
-        maxIterations: settings.maxIterations,
-        now: Date.now(),
-        deadline: rt.deadline,
-        stopRequested: rt.stop.reason,
-        noProgress,
-        noProgressLimit: settings.noProgressLimit,
-        rateLimitWaits,
-        last,
-        busy: new Set(slots.keys()),
-      });
+      const state = loopState(
+        rt,
+        { iterations, noProgress, rateLimitWaits, last },
+        new Set(slots.keys()),
+      );
+      const { items } = state;
+      const step = nextStep(state);
       if (step.do === "end") {
         ending = step.end;
         // An auth failure: the other agents cannot succeed either.

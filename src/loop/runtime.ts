@@ -1,7 +1,8 @@
 import type { AgentChild } from "../process/agent-child.js";
 import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
-import type { RunRow, SessionRow, Store } from "../store/store.js";
+import type { LoopItemRow, RunRow, SessionRow, Store } from "../store/store.js";
+import type { LoopState } from "./policy.js";
 import type { LoopSettings } from "./settings.js";
 
 /** Everything one loop driver shares between its iterations. */
@@ -52,4 +53,27 @@ export function sleepUnlessStopped(rt: LoopRuntime, ms: number): Promise<boolean
     }, ms);
     rt.stop.wake.add(wake);
   });
+}
+
+/** What one driver (serial or parallel) has counted during this run: the policy's memory. */
+export type LoopCounters = Pick<LoopState, "iterations" | "noProgress" | "rateLimitWaits" | "last">;
+
+/** The facts policy.nextStep decides on, now: the items as recorded, the settings, the clock. */
+export function loopState(
+  rt: LoopRuntime,
+  counters: LoopCounters,
+  busy?: ReadonlySet<string>,
+): Omit<LoopState, "items"> & { items: LoopItemRow[] } {
+  const { settings } = rt;
+  return {
+    ...counters,
+    items: rt.store.listLoopItems(rt.session.id),
+    maxAttempts: settings.attempts,
+    maxIterations: settings.maxIterations,
+    now: Date.now(),
+    deadline: rt.deadline,
+    stopRequested: rt.stop.reason,
+    noProgressLimit: settings.noProgressLimit,
+    ...(busy ? { busy } : {}),
+  };
 }
