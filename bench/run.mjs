@@ -5,7 +5,7 @@
 //
 //   npm run bench                  all benchmarks
 //   npm run bench -- latency ls    only the named ones
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import {
   appendFileSync,
   mkdirSync,
@@ -117,16 +117,28 @@ function timeCommand(cmd, args, runs) {
 
 // 1. Agent exit -> notification command started. The agent writes the clock
 // just before it exits; the notification command writes it as it starts.
-async function benchLatency(runs = 50) {
+async function benchLatency(runs = 50, withWatch = false) {
   const samples = [];
+  const tag = withWatch ? "w" : "n";
+  let watcher = null;
+  if (withWatch) {
+    // `agentmux watch` finishes a run the moment its exit is recorded (monitor/exit-watch.ts).
+    watcher = spawn(process.execPath, [MAIN, "watch"], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    // It says "monitoring" on stderr once it is up.
+    await new Promise((resolve) => watcher.stderr.once("data", resolve));
+    watcher.stderr.resume();
+  }
   for (let i = 0; i < runs; i++) {
-    const exitFile = join(tmp, `exit-${i}`);
-    const notifyFile = join(tmp, `notify-${i}`);
+    const exitFile = join(tmp, `exit-${tag}-${i}`);
+    const notifyFile = join(tmp, `notify-${tag}-${i}`);
     await cli([
       "run",
       "cmd",
       "--name",
-      `lat-${i}`,
+      `lat-${tag}-${i}`,
       "--cwd",
       repo,
       "--notify-cmd",
@@ -140,7 +152,11 @@ async function benchLatency(runs = 50) {
     const notifyNs = BigInt(await waitFile(notifyFile));
     samples.push(Number(notifyNs - exitNs) / 1e6);
   }
-  report("exit_to_notify_ms", {
+  if (watcher) {
+    watcher.kill("SIGTERM");
+    await new Promise((resolve) => watcher.once("exit", resolve));
+  }
+  report(withWatch ? "exit_to_notify_ms_with_watch" : "exit_to_notify_ms", {
     runs,
     p50: round(percentile(samples, 50)),
     p99: round(percentile(samples, 99)),
@@ -270,6 +286,7 @@ async function benchRss(count = 20) {
 
 try {
   if (want("latency")) await benchLatency();
+  if (want("latency-watch")) await benchLatency(50, true);
   if (want("ls")) await benchLaunchAndLs();
   if (want("rss")) await benchRss();
   if (want("lost") || want("watch-cpu") || want("heartbeat")) {

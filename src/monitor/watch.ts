@@ -5,6 +5,7 @@ import { isLive } from "../sessions/lifecycle.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import {
   ControlClient,
+  detachOtherMonitorClients,
   ensureMonitorSession,
   hookPaneDied,
   releasePaneDiedWaiters,
@@ -13,6 +14,7 @@ import {
 import { AgentmuxError } from "../util/errors.js";
 import { reportLine } from "./attention.js";
 import { heartbeatPass, type PassReport } from "./heartbeat.js";
+import { ExitWatch } from "./exit-watch.js";
 import { acquireLock } from "./lock.js";
 import { stallAfterOf } from "./policy-config.js";
 import { writeBeat } from "./record.js";
@@ -31,6 +33,7 @@ import { sampleEveryMs } from "./stall.js";
  *     do not wake it;
  *   - a restart's backoff or a stall sample is due;
  *   - the fallback timer (30 s), for anything no event reports.
+ * Separately, an agent's recorded exit is finished at once (exit-watch.ts).
  * Passes never overlap; wake-ups during a pass fold into one more pass.
  * Stopping detaches from tmux and leaves every agent running.
  */
@@ -59,6 +62,7 @@ export class Watcher {
   private again = false;
   private stopped = false;
   private fsWatcher: FSWatcher | undefined;
+  private exits: ExitWatch | undefined;
   private releaseLock: (() => void) | undefined;
   private readonly startedAt = new Date().toISOString();
   private readonly printed = new Map<string, string>();
@@ -95,6 +99,9 @@ export class Watcher {
     });
     // The directory vanished: the fallback timer still runs.
     this.fsWatcher.on("error", () => this.wake(0));
+    // A run it finishes may need a restart or a notification batch: look at once.
+    this.exits = new ExitWatch(this.ctx, this.opts.log, () => this.wake(DEBOUNCE_MS));
+    this.exits.start();
     this.wake(0);
   }
 
@@ -132,6 +139,12 @@ export class Watcher {
             startedAt: this.startedAt,
             intervalMs: this.opts.fallbackMs,
           });
+          this.exits?.sync(
+            this.ctx
+              .store()
+              .listSessionsWithLatestRun()
+              .flatMap((r) => (r.run && isLive(r.run.state) ? [r.run.id] : [])),
+          );
           await this.connect();
           this.scheduleNext(report);
         } catch (e) {
@@ -187,6 +200,7 @@ export class Watcher {
         if (!conn) continue;
       }
       const c = conn;
+      await detachOtherMonitorClients(socket, this.ctx.env, c.control.pid);
       const fresh = live.filter(
         (r) =>
           (r.session.spec as SessionSpec).socket === socket &&
@@ -255,6 +269,7 @@ export class Watcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.fsWatcher?.close();
+    this.exits?.close();
     if (this.running) await this.running.catch(() => undefined);
     for (const conn of this.conns.values()) {
       conn.closed = true;

@@ -1,6 +1,7 @@
 import { run } from "../process/run.js";
 import { spawnLines, type LineProcess } from "../process/stream.js";
 import { socketArgs } from "./argv.js";
+import { signal } from "../process/pids.js";
 import { tmuxArg } from "./quote.js";
 
 /**
@@ -189,6 +190,35 @@ export async function releasePaneDiedWaiters(
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   await tmux(socket, ["wait-for", "-S", PANE_DIED_CHANNEL], clientEnv(env));
+}
+
+/**
+ * Detach the monitor session's clients other than ours (`keepPid`). Only one
+ * watch runs per state directory (its lock), so any other client there
+ * belongs to a watch that died: tmux holds a control client's stdin itself
+ * and, on 3.3a, does not always notice the dead watch's end closing, which
+ * leaves that client attached for good (and its process running).
+ */
+export async function detachOtherMonitorClients(
+  socket: string,
+  env: NodeJS.ProcessEnv,
+  keepPid: number | undefined,
+): Promise<void> {
+  const e = clientEnv(env);
+  const res = await tmux(
+    socket,
+    ["list-clients", "-t", tmuxArg(`=${MONITOR_SESSION}`), "-F", "#{client_pid}\t#{client_name}"],
+    e,
+  );
+  if (res.exitCode !== 0) return; // no server or no monitor session: nothing attached
+  for (const line of res.stdout.split("\n")) {
+    const [pid, name] = line.split("\t");
+    if (!pid || !name || Number(pid) === keepPid) continue;
+    await tmux(socket, ["detach-client", "-t", tmuxArg(name)], e);
+    // Seen on 3.3a: the orphaned client ignores the detach and keeps polling.
+    // Its pid comes from the server, as a client of agentmux's own session.
+    signal(Number(pid), "SIGTERM");
+  }
 }
 
 /** A control-mode client attached to the monitor session. */

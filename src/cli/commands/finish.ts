@@ -18,8 +18,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const ctx = new Context({ stateDir: stateDirOfRunDir(runDir) });
   try {
-    const outcome = await finishRun(ctx, runIdOfRunDir(runDir));
-    if (!outcome) return 0;
+    const runId = runIdOfRunDir(runDir);
+    const outcome = await finishRun(ctx, runId);
+    if (!outcome) {
+      // Someone settled it first: `agentmux watch` (monitor/exit-watch.ts), or ls/status.
+      const run = ctx.store().getRun(runId);
+      const name = run ? ctx.store().getSessionById(run.sessionId)?.name : undefined;
+      if (run && name)
+        out(`\nagentmux: ${name} ${run.state} (already recorded): agentmux status ${name}`);
+      return run ? paneStatus(run.exitCode, run.signal) : 0;
+    }
     out(`\n${outcome.summary}`);
     for (const f of outcome.notifications.failed) {
       out(`agentmux: notification via ${f.channel} (${f.target}) failed: ${f.error}; will retry`);
@@ -32,12 +40,14 @@ export async function main(argv: string[]): Promise<number> {
         windowMs: notifyWindowMs(ctx.config()),
       });
     }
-    // The pane's exit status (tmux's pane_dead_status) mirrors the agent's,
-    // for anyone who looks at the pane without asking agentmux.
-    const { exitCode, signal } = outcome.run;
-    if (exitCode !== null) return exitCode;
-    return signal ? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0) : 1;
+    return paneStatus(outcome.run.exitCode, outcome.run.signal);
   } finally {
     ctx.close();
   }
+}
+
+/** The pane's exit status mirrors the agent's, for anyone who looks at the pane without asking agentmux. */
+function paneStatus(exitCode: number | null, signal: string | null): number {
+  if (exitCode !== null) return exitCode;
+  return signal ? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0) : 1;
 }

@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "../sessions/context.js";
+import { finishRun } from "../sessions/finish.js";
+import { runDirFor } from "../sessions/rundir.js";
+
+/**
+ * The fast path from an agent's exit to its notification while `agentmux
+ * watch` runs. The supervisor records the exit (RUNDIR/exit, written by
+ * rename) and then execs a fresh Node process to finish the run, whose
+ * start-up alone costs ~80 ms. watch is already running: it watches the
+ * run directories of live runs and finishes the run the moment the record
+ * appears. The supervisor's own finisher still runs; Store.trySettle lets
+ * exactly one of them settle and notify, so nothing is sent twice.
+ */
+const LOG_QUIET_MS = 8;
+const LOG_QUIET_MAX_MS = 250;
+
+export class ExitWatch {
+  private readonly dirs = new Map<number, FSWatcher>();
+  private readonly settling = new Set<number>();
+  private top: FSWatcher | undefined;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly log: (line: string) => void,
+    /** Called after a run was finished here: watch's own writes do not wake it (data_version). */
+    private readonly settled: () => void,
+  ) {}
+
+  /** Watch `runs/` for new run directories (created before their tmux session). */
+  start(): void {
+    const runs = join(this.ctx.stateDir, "runs");
+    mkdirSync(runs, { recursive: true, mode: 0o700 });
+    this.top = watch(runs, (_event, name) => {
+      const id = Number(name);
+      if (Number.isInteger(id) && id > 0) this.add(id);
+    });
+    this.top.on("error", () => undefined); // the fallback timer and pane hooks still cover exits
+  }
+
+  /** Keep watching exactly the run directories of these (live) runs. */
+  sync(liveRunIds: readonly number[]): void {
+    const keep = new Set(liveRunIds);
+    for (const id of keep) this.add(id);
+    for (const id of [...this.dirs.keys()]) if (!keep.has(id)) this.remove(id);
+  }
+
+  close(): void {
+    this.top?.close();
+    for (const id of [...this.dirs.keys()]) this.remove(id);
+  }
+
+  private add(id: number): void {
+    if (this.dirs.has(id)) return;
+    const dir = runDirFor(this.ctx.stateDir, id);
+    let w: FSWatcher;
+    try {
+      w = watch(dir, (_event, name) => {
+        if (name === "exit") void this.settle(id);
+      });
+    } catch {
+      return; // not created yet (the runs/ event comes first) or already removed
+    }
+    w.on("error", () => this.remove(id));
+    this.dirs.set(id, w);
+    // The record may have landed before the watch did.
+    if (existsSync(join(dir, "exit"))) void this.settle(id);
+  }
+
+  private remove(id: number): void {
+    this.dirs.get(id)?.close();
+    this.dirs.delete(id);
+  }
+
+  private async settle(id: number): Promise<void> {
+    if (this.settling.has(id)) return;
+    this.settling.add(id);
+    try {
+      const run = this.ctx.store().getRun(id);
+      if (!run || (run.state !== "running" && run.state !== "starting")) return;
+      // The agent's last lines travel pty -> tmux -> pipe-pane's cat -> the log
+      // after the exit record exists; the diagnosis reads them.
+      await logQuiet(run.logPath);
+      if (await finishRun(this.ctx, id)) this.settled();
+    } catch (e) {
+      // The supervisor's own finisher settles it all the same.
+      this.log(`finishing run ${id} failed: ${(e as Error).message}`);
+    } finally {
+      this.settling.delete(id);
+      this.remove(id);
+    }
+  }
+}
+
+/** Wait until the log has not grown for LOG_QUIET_MS (at most LOG_QUIET_MAX_MS). */
+async function logQuiet(path: string): Promise<void> {
+  const size = (): number => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return -1;
+    }
+  };
+  const deadline = Date.now() + LOG_QUIET_MAX_MS;
+  let last = size();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, LOG_QUIET_MS));
+    const now = size();
+    if (now === last || Date.now() >= deadline) return;
+    last = now;
+  }
+}
