@@ -324,7 +324,9 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     const before = await s.w.json<LoopStatusJson>(["status", "resume"]);
     expect(before.loop.items.map((i) => i.state)).toEqual(["done", "running", "pending"]);
     // The supervisor and the driver die without a word; the agent (own group) lives on.
-    for (const pid of [before.pid, before.agentPid]) if (pid) process.kill(pid, "SIGKILL");
+    // The driver first: once the supervisor (the pane's session leader) dies,
+    // the kernel HUPs the driver, which would stop its agent if it ran first.
+    for (const pid of [before.agentPid, before.pid]) if (pid) process.kill(pid, "SIGKILL");
     await s.w.waitStatus("resume", (x) => x.state === "lost");
     expect(isRunning(hungPid, null)).toBe(true);
 
@@ -353,5 +355,5 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     expect(isRunning(hungPid, null)).toBe(false);
     expect(existsSync(join(marks, "overlap"))).toBe(false);
     expect(prd(s.repo)).toContain("- [x] First item\n- [x] Second item\n- [x] Third item");
-  });
+  }, 90_000); // two runs of a loop, a kill and a restart: past 30 s on a loaded CI machine
 });
