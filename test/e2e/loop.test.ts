@@ -319,7 +319,7 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
       agent,
     ]);
     expect(r.code).toBe(0);
-    await waitFor("the hung second item", () => existsSync(join(marks, "hung")), 30_000);
+    await waitFor("the hung second item", () => existsSync(join(marks, "hung")), 60_000);
     const hungPid = Number(readFileSync(join(marks, "pid"), "utf8"));
     const before = await s.w.json<LoopStatusJson>(["status", "resume"]);
     expect(before.loop.items.map((i) => i.state)).toEqual(["done", "running", "pending"]);
