@@ -18,8 +18,9 @@ const LOG_QUIET_MAX_MS = 250;
 
 export class ExitWatch {
   private readonly dirs = new Map<number, FSWatcher>();
-  private readonly settling = new Set<number>();
+  private readonly settling = new Map<number, Promise<void>>();
   private top: FSWatcher | undefined;
+  private closed = false;
 
   constructor(
     private readonly ctx: Context,
@@ -46,18 +47,25 @@ export class ExitWatch {
     for (const id of [...this.dirs.keys()]) if (!keep.has(id)) this.remove(id);
   }
 
-  close(): void {
+  /**
+   * Stop watching and wait for runs being finished right now. Nothing is
+   * watched after this, even if a pass or an event in flight asks for it: an
+   * open watcher would keep the process from exiting.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     this.top?.close();
     for (const id of [...this.dirs.keys()]) this.remove(id);
+    await Promise.all(this.settling.values());
   }
 
   private add(id: number): void {
-    if (this.dirs.has(id)) return;
+    if (this.closed || this.dirs.has(id)) return;
     const dir = runDirFor(this.ctx.stateDir, id);
     let w: FSWatcher;
     try {
       w = watch(dir, (_event, name) => {
-        if (name === "exit") void this.settle(id);
+        if (name === "exit") this.settle(id);
       });
     } catch {
       return; // not created yet (the runs/ event comes first) or already removed
@@ -65,7 +73,7 @@ export class ExitWatch {
     w.on("error", () => this.remove(id));
     this.dirs.set(id, w);
     // The record may have landed before the watch did.
-    if (existsSync(join(dir, "exit"))) void this.settle(id);
+    if (existsSync(join(dir, "exit"))) this.settle(id);
   }
 
   private remove(id: number): void {
@@ -73,9 +81,16 @@ export class ExitWatch {
     this.dirs.delete(id);
   }
 
-  private async settle(id: number): Promise<void> {
+  private settle(id: number): void {
     if (this.settling.has(id)) return;
-    this.settling.add(id);
+    // .finally runs after set(), even when finish() returns without waiting.
+    this.settling.set(
+      id,
+      this.finish(id).finally(() => this.settling.delete(id)),
+    );
+  }
+
+  private async finish(id: number): Promise<void> {
     try {
       const run = this.ctx.store().getRun(id);
       if (!run || (run.state !== "running" && run.state !== "starting")) return;
@@ -87,7 +102,6 @@ export class ExitWatch {
       // The supervisor's own finisher settles it all the same.
       this.log(`finishing run ${id} failed: ${(e as Error).message}`);
     } finally {
-      this.settling.delete(id);
       this.remove(id);
     }
   }

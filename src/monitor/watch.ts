@@ -52,10 +52,14 @@ interface Connection {
   closed: boolean;
   /** tmux session ids already given the pane-died hook. */
   hooked: Set<string>;
+  /** Ends this connection's blocked `tmux wait-for` client when it is dropped. */
+  abort: AbortController;
 }
 
 export class Watcher {
   private readonly conns = new Map<string, Connection>();
+  /** Control clients of dropped connections, until they have exited. */
+  private readonly dropped: Promise<void>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private running: Promise<void> | null = null;
@@ -232,6 +236,7 @@ export class Watcher {
       socket,
       closed: false,
       hooked: new Set(),
+      abort: new AbortController(),
       control: new ControlClient(socket, this.ctx.env, (ev) => {
         if (ev.kind === "sessions-changed" || ev.kind === "window-close") this.wake(DEBOUNCE_MS);
         if (ev.kind === "exit") this.drop(conn);
@@ -245,8 +250,8 @@ export class Watcher {
 
   private async waitLoop(conn: Connection): Promise<void> {
     while (!conn.closed && !this.stopped) {
-      const r = await waitPaneDied(conn.socket, this.ctx.env);
-      if (this.stopped) return;
+      const r = await waitPaneDied(conn.socket, this.ctx.env, conn.abort.signal);
+      if (this.stopped || conn.closed) return;
       this.wake(0);
       if (r === "gone") {
         this.drop(conn);
@@ -258,7 +263,8 @@ export class Watcher {
   private drop(conn: Connection): void {
     if (conn.closed) return;
     conn.closed = true;
-    conn.control.close();
+    conn.abort.abort();
+    this.dropped.push(conn.control.close());
     if (this.conns.get(conn.socket) === conn) this.conns.delete(conn.socket);
     this.wake(0); // the server may be gone: reconcile now
   }
@@ -269,14 +275,15 @@ export class Watcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.fsWatcher?.close();
-    this.exits?.close();
+    const exits = this.exits?.close();
     if (this.running) await this.running.catch(() => undefined);
-    for (const conn of this.conns.values()) {
+    // Every tmux client watch started must be gone, or this process never exits.
+    const ending = [...this.conns.values()].map((conn) => {
       conn.closed = true;
-      conn.control.close();
-      // Our own wait-for client is blocked on the channel: wake it so it exits.
-      await releasePaneDiedWaiters(conn.socket, this.ctx.env).catch(() => undefined);
-    }
+      conn.abort.abort();
+      return conn.control.close();
+    });
+    await Promise.all([exits, ...ending, ...this.dropped]);
     this.conns.clear();
     try {
       writeBeat(this.ctx.store(), {

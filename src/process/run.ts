@@ -15,6 +15,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Start the child in its own process group and signal the whole group on timeout. */
   group?: boolean;
+  /** Stop the child early (TERM, then KILL after the grace period), e.g. when the caller stops. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -70,6 +72,12 @@ export function run(
             killTimer = setTimeout(() => signalChild("SIGKILL"), grace);
           }, timeoutMs)
         : undefined;
+    const onAbort = (): void => {
+      signalChild("SIGTERM");
+      killTimer ??= setTimeout(() => signalChild("SIGKILL"), grace);
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout?.on("data", (b: Buffer) => out.push(b));
     child.stderr?.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e: NodeJS.ErrnoException) => {
@@ -83,6 +91,7 @@ export function run(
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
+      opts.signal?.removeEventListener("abort", onAbort);
       const result: RunResult = {
         command,
         args,

@@ -9,8 +9,11 @@ export interface LineProcess {
   readonly pid: number | undefined;
   /** Write one line (a newline is added). Ignored once the child has exited. */
   write(line: string): void;
-  /** Close stdin: a tmux control client then detaches and exits. */
-  end(): void;
+  /**
+   * Close stdin and wait for the child to exit; one that is still running
+   * after `graceMs` gets TERM, and after another `graceMs` KILL.
+   */
+  stop(graceMs: number): Promise<void>;
   /** Resolves with the exit code (null on a signal) once the child is gone. */
   readonly exited: Promise<number | null>;
 }
@@ -54,9 +57,24 @@ export function spawnLines(
     write(line: string) {
       if (open && child.stdin.writable) child.stdin.write(`${line}\n`);
     },
-    end() {
+    async stop(graceMs: number) {
       if (child.stdin.writable) child.stdin.end();
+      for (const sig of ["SIGTERM", "SIGKILL"] as const) {
+        if (await settlesWithin(exited, graceMs)) return;
+        child.kill(sig);
+      }
+      await exited;
     },
     exited,
   };
+}
+
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
 }

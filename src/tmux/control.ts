@@ -179,8 +179,13 @@ export async function hookPaneDied(
 export async function waitPaneDied(
   socket: string,
   env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
 ): Promise<"woken" | "gone"> {
-  const res = await tmux(socket, ["wait-for", PANE_DIED_CHANNEL], clientEnv(env), 0);
+  const res = await run("tmux", [...socketArgs(socket), "wait-for", PANE_DIED_CHANNEL], {
+    env: clientEnv(env),
+    timeoutMs: 0,
+    signal,
+  });
   return res.exitCode === 0 ? "woken" : "gone";
 }
 
@@ -246,8 +251,12 @@ export class ControlClient {
     return this.proc.pid;
   }
 
-  /** Detach: closing stdin makes tmux end the control client. The session stays. */
-  close(): void {
-    this.proc.end();
+  /**
+   * Detach: closing stdin makes tmux end the control client; the session
+   * stays. tmux 3.3a does not always notice, and a client left running would
+   * keep watch from exiting, so it is signalled after a short wait.
+   */
+  close(graceMs = 1_000): Promise<void> {
+    return this.proc.stop(graceMs);
   }
 }

@@ -324,9 +324,13 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     const before = await s.w.json<LoopStatusJson>(["status", "resume"]);
     expect(before.loop.items.map((i) => i.state)).toEqual(["done", "running", "pending"]);
     // The supervisor and the driver die without a word; the agent (own group) lives on.
-    // The driver first: once the supervisor (the pane's session leader) dies,
-    // the kernel HUPs the driver, which would stop its agent if it ran first.
-    for (const pid of [before.agentPid, before.pid]) if (pid) process.kill(pid, "SIGKILL");
+    // The driver must die first: once the supervisor (the pane's session
+    // leader) dies, the hangup reaches the driver, which would stop its agent.
+    // The supervisor is stopped meanwhile, so it cannot record the driver's
+    // death as an ordinary exit before its own SIGKILL lands.
+    process.kill(before.pid ?? 0, "SIGSTOP");
+    process.kill(before.agentPid ?? 0, "SIGKILL");
+    process.kill(before.pid ?? 0, "SIGKILL");
     await s.w.waitStatus("resume", (x) => x.state === "lost");
     expect(isRunning(hungPid, null)).toBe(true);
 

@@ -21,12 +21,35 @@ export function startWatch(w: World, env: NodeJS.ProcessEnv = {}): WatchProc {
   proc.stderr?.on("data", (d: Buffer) => (text += d.toString()));
   const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
   onTestFinished(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill("SIGTERM");
-      await exited;
-    }
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill("SIGTERM");
+    const timeout = new Promise<"hung">((r) => setTimeout(() => r("hung"), 15_000).unref());
+    if ((await Promise.race([exited, timeout])) !== "hung") return;
+    // watch must exit on SIGTERM; say what kept it alive instead of timing out the hook.
+    const kids = childrenOf(proc.pid ?? 0);
+    proc.kill("SIGKILL");
+    await exited;
+    throw new Error(`agentmux watch did not exit within 15 s of SIGTERM; children: ${kids}`);
   });
   return { proc, output: () => text, exited };
+}
+
+/** "pid argv" of each live child of `pid`, from /proc. */
+function childrenOf(pid: number): string {
+  const kids: string[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== pid) continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ");
+      kids.push(`${name} ${argv.trim()}`);
+    } catch {
+      // exited during the scan
+    }
+  }
+  return kids.length === 0 ? "none" : kids.join("; ");
 }
 
 /** Wait until watch says it is monitoring (its first pass is under way). */

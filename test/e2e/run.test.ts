@@ -241,6 +241,10 @@ describe("kill, lost, restart, rm", () => {
       "--",
       FAKE_AGENT,
       `append:${pidFile}=pid`,
+      // Whether the kernel's hangup reaches the agent when its supervisor dies
+      // depends on whether tmux reaped the pane in time; an agent deaf to it
+      // is the orphan this test is about.
+      "ignore-term",
       "hang",
     ]);
     const running = await w.waitStatus("victim", (s) => s.state === "running" && s.pid !== null);

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
 import { privateTmuxSocket } from "./tmux.js";
 import { tempDir } from "./tmp.js";
 import { gitEnv } from "./git.js";
@@ -32,6 +33,10 @@ export class World {
     this.home = join(this.root, "home");
     mkdirSync(this.home);
     this.stateDir = join(this.root, "state");
+    // Hooks run last-registered first: the tmux server is killed, then this
+    // waits for the supervisors (and finishers) still writing their records,
+    // then the directory is removed.
+    onTestFinished(() => untilNoProcessMentions(this.stateDir, 15_000));
     this.socket = privateTmuxSocket();
     this.configPath = join(this.root, "config.json");
     writeFileSync(
@@ -156,4 +161,27 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Wait (bounded) until no live process has `text` in its argv. */
+async function untilNoProcessMentions(text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!anyProcessMentions(text)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function anyProcessMentions(text: string): boolean {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(text)) return true;
+    } catch {
+      // exited during the scan
+    }
+  }
+  return false;
 }
