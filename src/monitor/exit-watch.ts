@@ -95,9 +95,9 @@ export class ExitWatch {
       const run = this.ctx.store().getRun(id);
       if (!run || (run.state !== "running" && run.state !== "starting")) return;
       // The agent's last lines travel pty -> tmux -> pipe-pane's cat -> the log
-      // after the exit record exists; the diagnosis reads them.
-      await logQuiet(run.logPath);
-      if (await finishRun(this.ctx, id)) this.settled();
+      // after the exit record exists; the diagnosis reads them. git is asked
+      // while they arrive.
+      if (await finishRun(this.ctx, id, logQuiet(run.logPath))) this.settled();
     } catch (e) {
       // The supervisor's own finisher settles it all the same.
       this.log(`finishing run ${id} failed: ${(e as Error).message}`);

@@ -38,7 +38,12 @@ export interface FinishOutcome {
  * more than the store records. Returns null when another process settled
  * the run first (exactly one settler wins; see Store.trySettle).
  */
-export async function finishRun(ctx: Context, runId: number): Promise<FinishOutcome | null> {
+export async function finishRun(
+  ctx: Context,
+  runId: number,
+  /** The pane log's last lines are in once this settles (see ExitWatch); git is asked meanwhile. */
+  logSettled?: Promise<unknown>,
+): Promise<FinishOutcome | null> {
   const store = ctx.store();
   const run = store.getRun(runId);
   if (!run) return null;
@@ -58,11 +63,24 @@ export async function finishRun(ctx: Context, runId: number): Promise<FinishOutc
     killRequested,
     hangup: exit.reason === "hangup",
   });
-  return settle(ctx, session, run, state, exit, {
-    ...(started
-      ? { runnerPid: started.runnerPid, agentPid: started.agentPid, agentStart: started.agentStart }
-      : {}),
-  });
+  return settle(
+    ctx,
+    session,
+    run,
+    state,
+    exit,
+    {
+      ...(started
+        ? {
+            runnerPid: started.runnerPid,
+            agentPid: started.agentPid,
+            agentStart: started.agentStart,
+          }
+        : {}),
+    },
+    undefined,
+    logSettled,
+  );
 }
 
 /** Settle a run as lost: the runner or tmux vanished without recording an exit. */
@@ -98,10 +116,11 @@ async function settle(
   exit: ExitRecord,
   extra: Partial<RunRow>,
   forcedDiagnosis?: Diagnosis,
+  logSettled?: Promise<unknown>,
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
   const spec = session.spec as SessionSpec;
-  const evidence: Evidence = await runEvidence(spec, run);
+  const evidence: Evidence = await runEvidence(spec, run, logSettled);
   const verdict: Verdict | null =
     state === "lost"
       ? null

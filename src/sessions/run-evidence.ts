@@ -9,11 +9,16 @@ import type { SessionSpec } from "./spec.js";
 import type { Evidence } from "./types.js";
 
 /** A run's evidence as the finisher and `agentmux verify` both judge it: git, plus PRD ticks for --prd runs. */
-export async function runEvidence(spec: SessionSpec, run: RunRow): Promise<Evidence> {
+export async function runEvidence(
+  spec: SessionSpec,
+  run: RunRow,
+  tailAfter?: Promise<unknown>,
+): Promise<Evidence> {
   const evidence = await gatherEvidence({
     cwd: spec.cwd,
     startCommit: run.startCommit,
     logPath: run.logPath,
+    ...(tailAfter ? { tailAfter } : {}),
   });
   if (spec.loop !== undefined && evidence.isRepo) {
     // The loop's own ticks and progress notes are bookkeeping, reported per

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, gitEnv, tempRepo } from "../../test/helpers/git.js";
@@ -164,5 +164,40 @@ describe("gatherEvidence", () => {
       env: envFor(dir),
     });
     expect(ev.tail).toEqual(["c", "d"]);
+  });
+
+  it("reads the tail only once tailAfter settles: the last lines may still be arriving", async () => {
+    const dir = tempRepo();
+    const log = join(tempDir(), "pane.log");
+    writeFileSync(log, "a\n");
+    const arrived = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        appendFileSync(log, "last words\n");
+        resolve();
+      }, 30),
+    );
+    const ev = await gatherEvidence({
+      cwd: dir,
+      startCommit: git(dir, "rev-parse", "HEAD"),
+      logPath: log,
+      tailAfter: arrived,
+      env: envFor(dir),
+    });
+    expect(ev.tail).toEqual(["a", "last words"]);
+  });
+
+  it("HEAD still at the start commit, from the top or a subdirectory: dirty files only", async () => {
+    const dir = tempRepo();
+    const start = git(dir, "rev-parse", "HEAD");
+    write(dir, "sub/new.txt");
+    for (const cwd of [dir, join(dir, "sub")]) {
+      const ev = await gatherEvidence({ cwd, startCommit: start, env: envFor(dir) });
+      expect(ev).toMatchObject({
+        headCommit: start,
+        commits: [],
+        filesChanged: ["sub/new.txt"],
+        uncommitted: ["sub/new.txt"],
+      });
+    }
   });
 });

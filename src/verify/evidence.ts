@@ -6,6 +6,7 @@ import {
   type Commit,
   type GitOptions,
 } from "../git/git.js";
+import { headFromFiles } from "../git/head-file.js";
 import type { Evidence } from "../sessions/types.js";
 import { readTail } from "./tail.js";
 
@@ -18,6 +19,11 @@ export interface GatherOptions extends GitOptions {
   logPath?: string;
   /** How many lines of the log to keep (default 20). */
   tailLines?: number;
+  /**
+   * Read the log's tail only once this settles (its last lines may still be
+   * on their way through tmux); git is asked meanwhile.
+   */
+  tailAfter?: Promise<unknown>;
 }
 
 /**
@@ -28,15 +34,21 @@ export interface GatherOptions extends GitOptions {
  *
  * log/diff name "HEAD" instead of waiting for status to report the sha: the
  * agent has exited, so HEAD is not moving, and the answers are read together.
+ * When the repository's files say HEAD is still the start commit, there is
+ * nothing for them to find and they are not started.
  */
 export async function gatherEvidence(opts: GatherOptions): Promise<Evidence> {
   const { cwd, startCommit: start } = opts;
   const git: GitOptions = opts.env === undefined ? {} : { env: opts.env };
+  const unmoved = start !== null && headFromFiles(cwd) === start;
+  const { logPath, tailAfter } = opts;
   const [status, commits, committed, tail] = await Promise.all([
     statusSnapshot(cwd, git),
-    settle(commitsBetween(cwd, start, "HEAD", git)),
-    settle(filesChangedBetween(cwd, start, "HEAD", git)),
-    opts.logPath === undefined ? [] : readTail(opts.logPath, opts.tailLines ?? 20),
+    unmoved ? NOTHING : settle(commitsBetween(cwd, start, "HEAD", git)),
+    unmoved ? NOTHING : settle(filesChangedBetween(cwd, start, "HEAD", git)),
+    logPath === undefined
+      ? []
+      : (tailAfter ?? Promise.resolve()).then(() => readTail(logPath, opts.tailLines ?? 20)),
   ]);
   const base = { startCommit: start, tail };
   if (!status.isRepo) {
@@ -61,6 +73,8 @@ export async function gatherEvidence(opts: GatherOptions): Promise<Evidence> {
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const NOTHING = Promise.resolve({ ok: true as const, value: [] as never[] });
 
 function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   return p.then(
