@@ -117,6 +117,8 @@ function timeCommand(cmd, args, runs) {
 
 // 1. Agent exit -> notification command started. The agent writes the clock
 // just before it exits; the notification command writes it as it starts.
+// Without watch the supervisor starts a finisher (node); with watch running,
+// watch finishes the run and the supervisor starts nothing.
 async function benchLatency(runs = 50, withWatch = false) {
   const samples = [];
   const tag = withWatch ? "w" : "n";
@@ -146,7 +148,9 @@ async function benchLatency(runs = 50, withWatch = false) {
       "--",
       "sh",
       "-c",
-      `date +%s%N > ${exitFile}`,
+      // A second of "work" first, as any real agent has: the launch's own
+      // bookkeeping (and watch's passes over it) is over by the time it exits.
+      `sleep 1; date +%s%N > ${exitFile}`,
     ]);
     const exitNs = BigInt(await waitFile(exitFile));
     const notifyNs = BigInt(await waitFile(notifyFile));

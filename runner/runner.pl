@@ -21,6 +21,11 @@
 #               its mtime is the start time
 #   exit        "CODE SIGNAL REASON\n" (- when absent); its mtime is the exit time
 #   exec-error  why the agent could not be started (then CODE is 127)
+# Handoff with `agentmux watch` (src/monitor/exit-watch.ts), which finishes a
+# run faster than a fresh node process can start:
+#   watched     "WATCH_PID\n", written by watch while it watches RUNDIR
+#   settled     "PANE_STATUS\n" then the text for the pane, written by watch
+#               once it has finished the run; then no finisher is started
 
 my ($dir, $node, $main) = @ARGV;
 die "usage: runner.pl RUNDIR NODE MAIN_JS\n" unless defined $main;
@@ -183,6 +188,25 @@ if ($tty_ok) {
 $SIG{HUP} = 'IGNORE';    # the finisher must record the exit even if the pane is gone
 $SIG{TERM} = 'DEFAULT';
 $SIG{INT} = 'DEFAULT';
+
+# A running watch finishes the run itself within milliseconds; starting node
+# meanwhile would only compete with it for the CPU. Wait for its word while
+# it is alive and still watching (at most 3 s), then finish here regardless.
+my $watcher = slurp("$dir/watched");
+if (defined $watcher && $watcher =~ /^(\d+)/) {
+    my $wpid = $1;
+    for (my $i = 0; $i < 600; $i++) {
+        my $done = slurp("$dir/settled");
+        if (defined $done) {
+            my $nl = index($done, "\n");
+            print substr($done, $nl + 1);
+            exit(0 + substr($done, 0, $nl));
+        }
+        # watch gave up on it (an error) or is gone: finish here.
+        last unless -e "$dir/watched" && kill(0, $wpid);
+        select(undef, undef, undef, 0.005);
+    }
+}
 exec { $node } $node, $main, '_finish', $dir;
 print STDERR "agentmux: cannot start the finisher ($node): $!; the exit is recorded in $dir/exit\n";
 exit(($code eq '-') ? 1 : $code);

@@ -1,7 +1,18 @@
-import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { finishRun } from "../sessions/finish.js";
+import { deliverDeferred, notifyWindowMs } from "../sessions/outbox.js";
+import { paneReport } from "../sessions/pane-report.js";
 import { runDirFor } from "../sessions/rundir.js";
 
 /**
@@ -10,8 +21,11 @@ import { runDirFor } from "../sessions/rundir.js";
  * rename) and then execs a fresh Node process to finish the run, whose
  * start-up alone costs ~80 ms. watch is already running: it watches the
  * run directories of live runs and finishes the run the moment the record
- * appears. The supervisor's own finisher still runs; Store.trySettle lets
- * exactly one of them settle and notify, so nothing is sent twice.
+ * appears. Store.trySettle lets exactly one settler win, so nothing is sent
+ * twice. While watch watches a run directory it says so there (`watched`);
+ * the supervisor then waits for watch's `settled` (what the pane shows and
+ * its exit status) instead of starting a finisher that would only compete
+ * for the CPU, and starts one after all if watch gives up or dies.
  */
 const LOG_QUIET_MS = 8;
 const LOG_QUIET_MAX_MS = 250;
@@ -72,13 +86,18 @@ export class ExitWatch {
     }
     w.on("error", () => this.remove(id));
     this.dirs.set(id, w);
+    writeAtomic(join(dir, "watched"), `${process.pid}\n`);
     // The record may have landed before the watch did.
     if (existsSync(join(dir, "exit"))) this.settle(id);
   }
 
-  private remove(id: number): void {
-    this.dirs.get(id)?.close();
+  /** Stop watching a run directory; unless watch settled the run, the supervisor finishes it. */
+  private remove(id: number, settled = false): void {
+    const w = this.dirs.get(id);
+    if (w === undefined) return;
+    w.close();
     this.dirs.delete(id);
+    if (!settled) rmSync(join(runDirFor(this.ctx.stateDir, id), "watched"), { force: true });
   }
 
   private settle(id: number): void {
@@ -91,19 +110,48 @@ export class ExitWatch {
   }
 
   private async finish(id: number): Promise<void> {
+    let handedOver = false;
     try {
       const run = this.ctx.store().getRun(id);
-      if (!run || (run.state !== "running" && run.state !== "starting")) return;
+      if (!run) return;
       // The agent's last lines travel pty -> tmux -> pipe-pane's cat -> the log
       // after the exit record exists; the diagnosis reads them. git is asked
       // while they arrive.
-      if (await finishRun(this.ctx, id, logQuiet(run.logPath))) this.settled();
+      const live = run.state === "running" || run.state === "starting";
+      const outcome = live ? await finishRun(this.ctx, id, logQuiet(run.logPath)) : null;
+      const report = paneReport(this.ctx.store(), id, outcome);
+      writeAtomic(join(run.runDir, "settled"), `${report.status}\n${report.text}`);
+      handedOver = true;
+      if (outcome) this.settled();
+      // Sessions that ended together share one message per destination (as the finisher does).
+      if (outcome && outcome.notifications.deferred > 0) {
+        await deliverDeferred(this.ctx.store(), outcome.notifications, {
+          runId: id,
+          windowMs: notifyWindowMs(this.ctx.config()),
+        });
+      }
     } catch (e) {
       // The supervisor's own finisher settles it all the same.
       this.log(`finishing run ${id} failed: ${(e as Error).message}`);
     } finally {
-      this.remove(id);
+      this.remove(id, handedOver);
     }
+  }
+
+  /** Runs being finished here right now: a monitor pass leaves them alone. */
+  isSettling(id: number): boolean {
+    return this.settling.has(id);
+  }
+}
+
+/** Write-then-rename, so the supervisor never reads half a file. */
+function writeAtomic(path: string, data: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch {
+    // The run directory is gone (purged): nobody is waiting there.
   }
 }
 

@@ -28,6 +28,8 @@ export interface PassOptions {
   /** Restarts due within this are waited for and done in this pass; later ones are reported. */
   maxRestartWaitMs: number;
   stalls?: boolean;
+  /** Runs someone in this process is finishing right now (watch's ExitWatch): left as they are. */
+  busy?: (runId: number) => boolean;
 }
 
 export interface PassReport {
@@ -63,7 +65,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
   const views: { session: SessionRow; run: RunRow | null }[] = [];
   for (const row of rows) {
     let run = row.run;
-    if (run && isLive(run.state)) {
+    if (run && isLive(run.state) && opts.busy?.(run.id) !== true) {
       const spec = row.session.spec as SessionSpec;
       const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
       const panes = alive ? null : await panesOf(spec.socket);

@@ -136,6 +136,7 @@ export class Watcher {
           const report = await heartbeatPass(this.ctx, {
             restart: this.opts.restart,
             maxRestartWaitMs: 0,
+            busy: (id) => this.exits?.isSettling(id) === true,
           });
           this.passes++;
           this.print(report);

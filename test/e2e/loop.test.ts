@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { isRunning } from "../../src/process/pids.js";
 import { FAKE_AGENT, World, waitFor, type Status } from "../helpers/cli.js";
 import { git, tempRepo } from "../helpers/git.js";
@@ -321,6 +321,11 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     expect(r.code).toBe(0);
     await waitFor("the hung second item", () => existsSync(join(marks, "hung")), 60_000);
     const hungPid = Number(readFileSync(join(marks, "pid"), "utf8"));
+    // It lives in its own session, out of tmux's reach: if an assertion below
+    // fails before the restart ends it, end it here (its group, by pid).
+    onTestFinished(() => {
+      if (isRunning(hungPid, null)) process.kill(-hungPid, "SIGKILL");
+    });
     const before = await s.w.json<LoopStatusJson>(["status", "resume"]);
     expect(before.loop.items.map((i) => i.state)).toEqual(["done", "running", "pending"]);
     // The supervisor and the driver die without a word; the agent (own group) lives on.
