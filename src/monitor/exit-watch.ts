@@ -11,7 +11,6 @@ import {
 import { join } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { finishRun } from "../sessions/finish.js";
-import { deliverDeferred, notifyWindowMs } from "../sessions/outbox.js";
 import { paneReport } from "../sessions/pane-report.js";
 import { runDirFor } from "../sessions/rundir.js";
 
@@ -122,14 +121,8 @@ export class ExitWatch {
       const report = paneReport(this.ctx.store(), id, outcome);
       writeAtomic(join(run.runDir, "settled"), `${report.status}\n${report.text}`);
       handedOver = true;
+      // What waits for a destination's window is sent by watch's timer (nextNotificationDue).
       if (outcome) this.settled();
-      // Sessions that ended together share one message per destination (as the finisher does).
-      if (outcome && outcome.notifications.deferred > 0) {
-        await deliverDeferred(this.ctx.store(), outcome.notifications, {
-          runId: id,
-          windowMs: notifyWindowMs(this.ctx.config()),
-        });
-      }
     } catch (e) {
       // The supervisor's own finisher settles it all the same.
       this.log(`finishing run ${id} failed: ${(e as Error).message}`);

@@ -2,7 +2,7 @@ import { isAlive } from "../process/pids.js";
 import { terminateGroup } from "../process/terminate.js";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
-import { deliverPending, type OutboxResult } from "../sessions/outbox.js";
+import { deliverPending, notifyWindowMs, type OutboxResult } from "../sessions/outbox.js";
 import { refreshSession } from "../sessions/reconcile.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import type { RunRow, SessionRow } from "../store/store.js";
@@ -146,7 +146,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
   );
 
   // 4. Everything queued (by finishers that could not deliver, stalls, errored).
-  const delivered = await deliverPending(store);
+  const delivered = await deliverPending(store, { windowMs: notifyWindowMs(ctx.config()) });
   const sessions = [...reports.values()].sort((a, b) => a.name.localeCompare(b.name));
   const live = store
     .listSessionsWithLatestRun()

@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
+import { nextNotificationDue } from "../sessions/outbox.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import {
   ControlClient,
@@ -45,6 +46,7 @@ export interface WatchOptions {
 
 /** Several events for one change (a session closing sends a few) fold into one pass. */
 const DEBOUNCE_MS = 10;
+const NOTIFY_MIN_WAIT_MS = 250;
 
 interface Connection {
   socket: string;
@@ -175,11 +177,17 @@ export class Watcher {
     }
   }
 
-  /** The next timed wake-up: fallback, a restart's backoff, or the soonest stall sample. */
+  /** The next timed wake-up: fallback, a restart's backoff, a notification's window, or the soonest stall sample. */
   private scheduleNext(report: PassReport): void {
     let next = this.opts.fallbackMs;
+    // Notifications that waited for their destination's window go out when it opens.
     if (report.nextDueAt)
       next = Math.min(next, Math.max(0, Date.parse(report.nextDueAt) - Date.now()));
+    // Notifications that waited for their destination's window go out when it
+    // opens (never a busy loop: a destination just tried is due a window later).
+    const notifyAt = nextNotificationDue(this.ctx.store());
+    if (notifyAt)
+      next = Math.min(next, Math.max(NOTIFY_MIN_WAIT_MS, Date.parse(notifyAt) - Date.now()));
     const cfg = this.ctx.config();
     for (const row of this.ctx.store().listSessionsWithLatestRun()) {
       if (row.run?.state !== "running") continue;

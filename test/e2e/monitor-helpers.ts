@@ -29,7 +29,9 @@ export function startWatch(w: World, env: NodeJS.ProcessEnv = {}): WatchProc {
     const kids = childrenOf(proc.pid ?? 0);
     proc.kill("SIGKILL");
     await exited;
-    throw new Error(`agentmux watch did not exit within 15 s of SIGTERM; children: ${kids}`);
+    throw new Error(
+      `agentmux watch did not exit within 15 s of SIGTERM; children: ${kids}; its last output:\n${text.slice(-1500)}`,
+    );
   });
   return { proc, output: () => text, exited };
 }
