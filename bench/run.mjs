@@ -5,7 +5,7 @@
 //
 //   npm run bench                  all benchmarks
 //   npm run bench -- latency ls    only the named ones
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
   appendFileSync,
   mkdirSync,
@@ -42,10 +42,13 @@ const env = {
   GIT_COMMITTER_EMAIL: "bench@agentmux.invalid",
 };
 delete env.TMUX;
-writeFileSync(
-  env.AGENTMUX_CONFIG,
-  JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false } }),
-);
+// The monitor is off unless a benchmark is about it (it would start on the first run).
+const writeConfig = (monitor) =>
+  writeFileSync(
+    env.AGENTMUX_CONFIG,
+    JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false }, monitor }),
+  );
+writeConfig(false);
 const repo = join(tmp, "repo");
 execFileSync("git", ["init", "-q", "-b", "main", repo]);
 writeFileSync(join(repo, "README.md"), "bench\n");
@@ -117,22 +120,13 @@ function timeCommand(cmd, args, runs) {
 
 // 1. Agent exit -> notification command started. The agent writes the clock
 // just before it exits; the notification command writes it as it starts.
-// Without watch the supervisor starts a finisher (node); with watch running,
-// watch finishes the run and the supervisor starts nothing.
-async function benchLatency(runs = 50, withWatch = false) {
+// By default `agentmux run` starts the monitor (agentmux watch) on demand,
+// which finishes the run itself; with the monitor off the supervisor starts
+// a finisher (node) instead.
+async function benchLatency(runs = 50, monitor = true) {
   const samples = [];
-  const tag = withWatch ? "w" : "n";
-  let watcher = null;
-  if (withWatch) {
-    // `agentmux watch` finishes a run the moment its exit is recorded (monitor/exit-watch.ts).
-    watcher = spawn(process.execPath, [MAIN, "watch"], {
-      env,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    // It says "monitoring" on stderr once it is up.
-    await new Promise((resolve) => watcher.stderr.once("data", resolve));
-    watcher.stderr.resume();
-  }
+  const tag = monitor ? "m" : "n";
+  writeConfig(monitor);
   for (let i = 0; i < runs; i++) {
     const exitFile = join(tmp, `exit-${tag}-${i}`);
     const notifyFile = join(tmp, `notify-${tag}-${i}`);
@@ -156,11 +150,16 @@ async function benchLatency(runs = 50, withWatch = false) {
     const notifyNs = BigInt(await waitFile(notifyFile));
     samples.push(Number(notifyNs - exitNs) / 1e6);
   }
-  if (watcher) {
-    watcher.kill("SIGTERM");
-    await new Promise((resolve) => watcher.once("exit", resolve));
+  writeConfig(false);
+  if (monitor) {
+    // Stop the monitor the first run started, by its recorded pid.
+    const hb = JSON.parse((await cli(["heartbeat", "--json"], { allowFail: true })).stdout);
+    if (hb.monitor.running) {
+      process.kill(hb.monitor.pid, "SIGTERM");
+      while (existsSync(`/proc/${hb.monitor.pid}`)) await sleep(20);
+    }
   }
-  report(withWatch ? "exit_to_notify_ms_with_watch" : "exit_to_notify_ms", {
+  report(monitor ? "exit_to_notify_ms" : "exit_to_notify_ms_no_monitor", {
     runs,
     p50: round(percentile(samples, 50)),
     p99: round(percentile(samples, 99)),
@@ -244,6 +243,7 @@ async function benchRss(count = 20) {
   const supPss = [];
   const supUss = [];
   const logger = [];
+  const loggerPss = [];
   const loggerUss = [];
   for (let i = 0; i < count; i++) {
     const s = JSON.parse((await cli(["status", `rss-${i}`, "--json"])).stdout);
@@ -265,6 +265,7 @@ async function benchRss(count = 20) {
           })
         ) {
           logger.push(rssKb(pid));
+          loggerPss.push(rollup(pid, "Pss"));
           loggerUss.push(ussKb(pid));
         }
       } catch {
@@ -279,10 +280,13 @@ async function benchRss(count = 20) {
     supervisor_pss_avg: round(avg(supPss)),
     supervisor_uss_avg: round(avg(supUss)),
     logger_rss_avg: round(avg(logger)),
+    logger_pss_avg: round(avg(loggerPss)),
     logger_uss_avg: round(avg(loggerUss)),
     loggers_found: logger.length,
     supervisor_rss_mb: round(avg(sup) / 1024),
     per_session_uss_mb: round((avg(supUss) + avg(loggerUss)) / 1024),
+    // What each of these sessions costs, shared pages split between them.
+    per_session_pss_mb: round((avg(supPss) + avg(loggerPss)) / 1024),
     target_mb: 5,
   });
   for (let i = 0; i < count; i++) await cli(["kill", `rss-${i}`], { allowFail: true });
@@ -290,7 +294,7 @@ async function benchRss(count = 20) {
 
 try {
   if (want("latency")) await benchLatency();
-  if (want("latency-watch")) await benchLatency(50, true);
+  if (want("latency-nomonitor")) await benchLatency(50, false);
   if (want("ls")) await benchLaunchAndLs();
   if (want("rss")) await benchRss();
   if (want("lost") || want("watch-cpu") || want("heartbeat")) {

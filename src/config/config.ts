@@ -41,6 +41,7 @@ const schema = object({
   socket: str,
   restart: oneOf("never", "on-failure", "always"),
   stallAfter: duration,
+  monitor: bool,
   journalDir: str,
   killGraceSeconds: num(0, 600),
   notify: object({
@@ -89,6 +90,8 @@ export interface Config {
   restart?: "never" | "on-failure" | "always";
   /** Default stall window, e.g. "20m". */
   stallAfter?: string;
+  /** Start `agentmux watch` in the background when a session starts and none runs (default true). */
+  monitor?: boolean;
   notify: {
     commands: string[];
     openclaw: boolean;
@@ -153,6 +156,7 @@ export function parseConfig(text: string, path: string): Config {
   if (c.killGraceSeconds !== undefined) cfg.killGraceSeconds = c.killGraceSeconds;
   if (c.restart !== undefined) cfg.restart = c.restart;
   if (c.stallAfter !== undefined) cfg.stallAfter = c.stallAfter;
+  if (c.monitor !== undefined) cfg.monitor = c.monitor;
   return cfg;
 }
 

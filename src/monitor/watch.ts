@@ -42,6 +42,11 @@ export interface WatchOptions {
   restart: boolean;
   fallbackMs: number;
   log: (line: string) => void;
+  /**
+   * Leave once nothing has been live, due (a restart's backoff) or pending
+   * (a notification) for this long; watch started on demand uses it.
+   */
+  idleExitMs?: number;
 }
 
 /** Several events for one change (a session closing sends a few) fold into one pass. */
@@ -78,6 +83,8 @@ export class Watcher {
   readonly done: Promise<void>;
   private resolveDone: () => void = () => undefined;
   passes = 0;
+  /** Since when nothing has been live, due or pending (for idleExitMs). */
+  private idleSince: number | null = null;
 
   constructor(
     private readonly ctx: Context,
@@ -188,6 +195,25 @@ export class Watcher {
     const notifyAt = nextNotificationDue(this.ctx.store());
     if (notifyAt)
       next = Math.min(next, Math.max(NOTIFY_MIN_WAIT_MS, Date.parse(notifyAt) - Date.now()));
+    if (this.opts.idleExitMs !== undefined) {
+      const live = this.ctx
+        .store()
+        .listSessionsWithLatestRun()
+        .some((r) => r.run !== null && isLive(r.run.state));
+      const idle = !live && report.nextDueAt === null && notifyAt === null;
+      const now = Date.now();
+      this.idleSince = idle ? (this.idleSince ?? now) : null;
+      if (this.idleSince !== null) {
+        const left = this.idleSince + this.opts.idleExitMs - now;
+        if (left <= 0) {
+          this.opts.log("nothing left to watch: agentmux watch is leaving");
+          // Not from inside this pass: stop() waits for it to end.
+          setImmediate(() => void this.stop());
+          return;
+        }
+        next = Math.min(next, left);
+      }
+    }
     const cfg = this.ctx.config();
     for (const row of this.ctx.store().listSessionsWithLatestRun()) {
       if (row.run?.state !== "running") continue;

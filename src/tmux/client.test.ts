@@ -11,13 +11,20 @@ import { TmuxClient, type TmuxPane } from "./client.js";
 /** A pane command: sh script plus its $0 and arguments (2+ argv elements). */
 const sh = (script: string, ...args: string[]): string[] => ["sh", "-c", script, "sh", ...args];
 
-/** Wait until the pane is dead and tmux has reaped its process (status or signal known). */
+/**
+ * Wait until the pane is dead and tmux has reaped its process (status or
+ * signal known). tmux 3.3a sometimes misses the SIGCHLD (the libutempter
+ * race): like agentmux itself (reconcile.ts), send the server one to reap.
+ */
 async function deadPane(tmux: TmuxClient, name: string): Promise<TmuxPane> {
-  return waitFor(`pane of ${name} to be dead`, async () =>
-    (await tmux.listPanes()).find(
-      (p) => p.sessionName === name && p.dead && (p.deadStatus !== null || p.deadSignal !== null),
-    ),
-  );
+  return waitFor(`pane of ${name} to be dead`, async () => {
+    const pane = (await tmux.listPanes()).find((p) => p.sessionName === name && p.dead);
+    if (pane === undefined) return undefined;
+    if (pane.deadStatus !== null || pane.deadSignal !== null) return pane;
+    const server = await tmux.serverPid();
+    if (server !== null) process.kill(server, "SIGCHLD");
+    return undefined;
+  });
 }
 
 function logHas(path: string, text: string): Promise<string> {

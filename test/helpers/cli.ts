@@ -41,7 +41,13 @@ export class World {
     this.configPath = join(this.root, "config.json");
     writeFileSync(
       this.configPath,
-      JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false }, ...config }),
+      // The monitor is started by the tests that are about it, never on demand.
+      JSON.stringify({
+        killGraceSeconds: 1,
+        notify: { desktop: false },
+        monitor: false,
+        ...config,
+      }),
     );
     this.env = {
       ...gitEnv,

@@ -9,6 +9,7 @@ import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, intOption, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
+import { startMonitorFor } from "../../monitor/autostart.js";
 
 export const USAGE =
   "agentmux loop [--prd PRD.md] [--agent codex|claude|cmd|demo] [--check 'CMD'] [options] [-- extra agent args]";
@@ -137,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const { session, run } = await launch(ctx, req);
+    startMonitorFor(ctx, flag(p, "json"));
     // The driver records the items too (and again before every iteration);
     // doing it here lets `status` show them from the first moment.
     const store = ctx.store();

@@ -3,6 +3,7 @@ import { restartSession } from "../../sessions/control.js";
 import { statusJson } from "../../sessions/view.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
+import { startMonitorFor } from "../../monitor/autostart.js";
 
 const USAGE = "agentmux restart <name> [--json]";
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const { session, run } = await restartSession(ctx, name);
+    startMonitorFor(ctx, flag(p, "json"));
     if (flag(p, "json")) printJson(statusJson(session, run, run.runNo, undefined));
     else
       out(

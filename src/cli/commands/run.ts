@@ -7,6 +7,7 @@ import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
+import { startMonitorFor } from "../../monitor/autostart.js";
 
 export const USAGE =
   "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
@@ -114,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const { session, run } = await launch(ctx, req);
+    startMonitorFor(ctx, flag(p, "json"));
     if (flag(p, "json")) {
       printJson(statusJson(session, run, 1, undefined));
       return 0;

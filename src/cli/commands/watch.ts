@@ -4,7 +4,7 @@ import { Context } from "../../sessions/context.js";
 import { flag, parse, str } from "../args.js";
 import { err, out } from "../output.js";
 
-const USAGE = "agentmux watch [--no-restart] [--fallback DUR]";
+const USAGE = "agentmux watch [--no-restart] [--fallback DUR] [--idle-exit DUR]";
 
 const HELP = `${USAGE}
 
@@ -24,13 +24,20 @@ never stops an agent.
 Options:
   --no-restart      report only; do not apply the restart policy
   --fallback DUR    the slow timer for what no event reports (default 30s)
+  --idle-exit DUR   leave once nothing has been live, due or pending for DUR
+                    (run, loop and restart start "watch --idle-exit 2m" on demand
+                    unless the config says "monitor": false)
 Prints one line whenever a session needs attention or was restarted.`;
 
 export async function main(argv: string[]): Promise<number> {
   const p = parse(
     "watch",
     argv,
-    { "no-restart": { type: "boolean" }, fallback: { type: "string" } },
+    {
+      "no-restart": { type: "boolean" },
+      fallback: { type: "string" },
+      "idle-exit": { type: "string" },
+    },
     USAGE,
   );
   if (flag(p, "help")) {
@@ -38,11 +45,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const fallback = str(p, "fallback");
+  const idleExit = str(p, "idle-exit");
   const ctx = new Context({ socket: str(p, "socket") });
   const json = flag(p, "json");
   const watcher = new Watcher(ctx, {
     restart: !flag(p, "no-restart"),
     fallbackMs: fallback === undefined ? 30_000 : parseDuration(fallback, "--fallback"),
+    ...(idleExit === undefined ? {} : { idleExitMs: parseDuration(idleExit, "--idle-exit") }),
     log: (line) => (json ? out(JSON.stringify({ at: new Date().toISOString(), line })) : out(line)),
   });
   watcher.start();
