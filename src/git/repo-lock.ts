@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { AgentmuxError } from "../util/errors.js";
+import { sqliteNativeBinding } from "../store/native.js";
 
 /**
  * A lock per repository that holds across processes (several loops, or a
@@ -26,18 +26,6 @@ const POLL_MS = 15;
 // A worktree add or a merge takes seconds at worst; a holder this slow is wedged.
 const DEFAULT_WAIT_MS = 120_000;
 
-function nativeBinding(): { nativeBinding?: string } {
-  try {
-    return {
-      nativeBinding: createRequire(import.meta.url).resolve(
-        "better-sqlite3/build/Release/better_sqlite3.node",
-      ),
-    };
-  } catch {
-    return {}; // not the usual layout: let better-sqlite3 search
-  }
-}
-
 export function lockFile(commonDir: string, name: string): string {
   return join(commonDir, `agentmux-${name}.lock`);
 }
@@ -58,7 +46,7 @@ export async function withRepoLock<T>(
   const path = lockFile(commonDir, name);
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: 0, ...nativeBinding() });
+    db = new Database(path, { timeout: 0, ...sqliteNativeBinding() });
   } catch (e) {
     throw new AgentmuxError(
       "git",

@@ -109,7 +109,7 @@ export async function startRun(
     }
 
     const tmux = ctx.tmux(spec.socket);
-    await tmux.ensureSocketDir();
+    tmux.ensureSocketDir();
     // A finished session of the same name may still have its dead pane open.
     if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
     const created = await tmux.newSession({

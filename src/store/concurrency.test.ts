@@ -39,6 +39,8 @@ const MODULES = [
   "src/sessions/lifecycle.ts",
   "src/sessions/types.ts",
   "src/util/errors.ts",
+  "src/store/native.ts",
+  "src/util/paths.ts",
 ];
 
 // Each worker waits for the go file so all of them hit the database at once.

@@ -1,28 +1,11 @@
 import { closeSync, constants, openSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { createRequire } from "node:module";
 import { AgentmuxError, isAgentmuxError } from "../util/errors.js";
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 import { sqliteCode, type Db } from "./sql.js";
 import { Store } from "./store.js";
-
-/**
- * The addon's path, resolved once, so better-sqlite3 skips the `bindings`
- * package's search of a dozen candidate paths (~5 ms of every `ls`). Any
- * other layout falls back to that search.
- */
-function nativeBinding(): { nativeBinding?: string } {
-  try {
-    return {
-      nativeBinding: createRequire(import.meta.url).resolve(
-        "better-sqlite3/build/Release/better_sqlite3.node",
-      ),
-    };
-  } catch {
-    return {}; // not a source build in the usual place: let better-sqlite3 search
-  }
-}
+import { sqliteNativeBinding } from "./native.js";
 
 export const DB_FILE = "agentmux.db";
 
@@ -43,7 +26,7 @@ export function openStore(dir: string): Store {
   let db: Db;
   try {
     // fileMustExist: the file was just created 0600; never let SQLite create one with the umask's mode.
-    db = new Database(path, { fileMustExist: true, ...nativeBinding() });
+    db = new Database(path, { fileMustExist: true, ...sqliteNativeBinding() });
   } catch (e) {
     throw openError(path, e);
   }

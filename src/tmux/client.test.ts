@@ -221,22 +221,22 @@ describe("TmuxClient on a private server", () => {
 });
 
 describe("ensureSocketDir", () => {
-  it("creates a missing directory 0700", async () => {
+  it("creates a missing directory 0700", () => {
     const socket = join(tempDir(), "a", "b", "sock");
-    const res = await new TmuxClient(socket).ensureSocketDir();
+    const res = new TmuxClient(socket).ensureSocketDir();
     expect(res).toEqual({ dir: dirname(socket), created: true, warning: null });
     expect(statSync(dirname(socket)).mode & 0o777).toBe(0o700);
   });
 
-  it("leaves an existing directory's mode alone and warns when others can write it", async () => {
+  it("leaves an existing directory's mode alone and warns when others can write it", () => {
     const dir = tempDir();
     chmodSync(dir, 0o777);
-    const res = await new TmuxClient(join(dir, "sock")).ensureSocketDir();
+    const res = new TmuxClient(join(dir, "sock")).ensureSocketDir();
     expect(res.created).toBe(false);
     expect(res.warning).toContain(`${dir} is writable by its group and everyone`);
     expect(statSync(dir).mode & 0o777).toBe(0o777);
     chmodSync(dir, 0o700);
-    expect((await new TmuxClient(join(dir, "sock")).ensureSocketDir()).warning).toBeNull();
+    expect(new TmuxClient(join(dir, "sock")).ensureSocketDir().warning).toBeNull();
   });
 });
 

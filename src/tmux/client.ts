@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { run, type RunResult } from "../process/run.js";
 import { AgentmuxError } from "../util/errors.js";
@@ -80,17 +79,28 @@ export class TmuxClient {
   }
 
   /** Create the socket's directory (0700) if missing. An existing one is never chmod-ed. */
-  async ensureSocketDir(): Promise<SocketDirStatus> {
+  ensureSocketDir(): SocketDirStatus {
     const dir = dirname(resolve(this.socketPath));
-    const st = await stat(dir).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return null;
-      throw new AgentmuxError("tmux", `Cannot use the tmux socket directory ${dir}: ${e.message}`, {
-        hint: "pick another socket with --socket or $AGENTMUX_SOCKET",
-        cause: e,
-      });
-    });
+    // Sync on purpose: one stat, and no fs/promises to load on every `ls`.
+    let st: Stats | null;
+    try {
+      st = statSync(dir);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== "ENOENT") {
+        throw new AgentmuxError(
+          "tmux",
+          `Cannot use the tmux socket directory ${dir}: ${e.message}`,
+          {
+            hint: "pick another socket with --socket or $AGENTMUX_SOCKET",
+            cause: e,
+          },
+        );
+      }
+      st = null;
+    }
     if (st === null) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       return { dir, created: true, warning: null };
     }
     if (!st.isDirectory()) {
