@@ -41,7 +41,8 @@ function world(config = {}) {
   delete env.TMUX;
   writeFileSync(
     env.AGENTMUX_CONFIG,
-    JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false }, ...config }),
+    // Each benchmark starts the watch it measures; none starts on demand.
+    JSON.stringify({ killGraceSeconds: 1, notify: { desktop: false }, monitor: false, ...config }),
   );
   const children = [];
   const cli = (args) =>
