@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { run } from "./run.js";
 import { spawnLines } from "./stream.js";
-
-const alive = (pid: number | undefined): boolean => {
-  try {
-    process.kill(pid ?? 0, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isRunning } from "./pids.js";
 
 describe("spawnLines stop", () => {
   it("a child that exits when its stdin closes is not signalled", async () => {
@@ -35,7 +27,7 @@ describe("spawnLines stop", () => {
     });
     const pid = p.pid;
     await p.stop(150);
-    expect(alive(pid)).toBe(false);
+    expect(isRunning(pid ?? 0, null)).toBe(false);
     expect(await p.exited).toBeNull(); // killed by a signal
     expect(lines).toContain("term");
   });

@@ -1,19 +1,11 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { FAKE_AGENT, World, waitFor } from "../helpers/cli.js";
 import { tempRepo } from "../helpers/git.js";
+import { isRunning } from "../../src/process/pids.js";
 
 interface Beat {
   monitor: { running: boolean; pid: number | null; warning: string | null };
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("monitor: started on demand", () => {
   it("run starts one watch, a second run reuses it, and it leaves once nothing is live", async () => {
@@ -28,7 +20,7 @@ describe("monitor: started on demand", () => {
     const pid = Number(/started the monitor \(agentmux watch, pid (\d+)/.exec(first.stderr)?.[1]);
     expect(pid).toBeGreaterThan(0);
     onTestFinished(() => {
-      if (alive(pid)) process.kill(pid, "SIGKILL");
+      if (isRunning(pid, null)) process.kill(pid, "SIGKILL");
     });
     await waitFor("the monitor's first beat", async () => {
       const hb = JSON.parse((await w.cli(["heartbeat", "--json"])).stdout) as Beat;
@@ -43,7 +35,7 @@ describe("monitor: started on demand", () => {
     expect(second.stderr).not.toMatch(/started the monitor/);
 
     await w.waitStatus("one", (s) => s.state === "succeeded");
-    await waitFor("the monitor to leave", () => !alive(pid), 20_000);
+    await waitFor("the monitor to leave", () => !isRunning(pid, null), 20_000);
     const hb = JSON.parse((await w.cli(["heartbeat", "--json"])).stdout) as Beat;
     // It stopped cleanly: nothing to warn about.
     expect(hb.monitor).toMatchObject({ running: false, warning: null });

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
 import { MAIN_JS, waitFor, type World } from "../helpers/cli.js";
+import { childrenOf } from "../helpers/proc.js";
+
+export { processesWith } from "../helpers/proc.js";
 
 /** A running `agentmux watch` for one test, stopped (by pid) when the test ends. */
 export interface WatchProc {
@@ -36,24 +39,6 @@ export function startWatch(w: World, env: NodeJS.ProcessEnv = {}): WatchProc {
   return { proc, output: () => text, exited };
 }
 
-/** "pid argv" of each live child of `pid`, from /proc. */
-function childrenOf(pid: number): string {
-  const kids: string[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid !== pid) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ");
-      kids.push(`${name} ${argv.trim()}`);
-    } catch {
-      // exited during the scan
-    }
-  }
-  return kids.length === 0 ? "none" : kids.join("; ");
-}
-
 /** Wait until watch says it is monitoring (its first pass is under way). */
 export async function watchReady(wp: WatchProc): Promise<void> {
   await waitFor("watch to start", () => wp.output().includes("monitoring"));
@@ -70,20 +55,4 @@ export function notifyRecorder(w: World): { template: string; lines: () => strin
     template: `${script} {name} {state}`,
     lines: () => readFileSync(file, "utf8").split("\n").filter(Boolean),
   };
-}
-
-/** Pids of live processes whose argv contains `marker` (a `print:MARKER` step): counts agents. */
-export function processesWith(marker: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(marker)) out.push(Number(name));
-    } catch {
-      // exited during the scan
-    }
-  }
-  return out;
 }

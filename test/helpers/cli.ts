@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
+import { processesWith } from "./proc.js";
 import { privateTmuxSocket } from "./tmux.js";
 import { tempDir } from "./tmp.js";
 import { gitEnv } from "./git.js";
@@ -172,22 +173,7 @@ export async function waitFor<T>(
 /** Wait (bounded) until no live process has `text` in its argv. */
 async function untilNoProcessMentions(text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!anyProcessMentions(text)) return;
+  while (Date.now() < deadline && processesWith(text).length > 0) {
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function anyProcessMentions(text: string): boolean {
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(text)) return true;
-    } catch {
-      // exited during the scan
-    }
-  }
-  return false;
 }
