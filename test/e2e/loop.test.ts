@@ -264,6 +264,7 @@ describe("agentmux loop: bad input is refused before anything is recorded", () =
     ["PRD without items", ["--prd", "EMPTY.md"], /has no checklist items/],
     ["PRD outside the tree", ["--prd", "OUTSIDE"], /outside the working tree/],
     ["bad duration", ["--timeout", "soon"], /expected a duration/],
+    ["bad start spacing", ["--start-spacing", "2 parsecs"], /--start-spacing: expected a duration/],
     ["unknown agent", ["--agent", "ralphy"], /Expected --agent of/],
   ])("%s", async (_name, args, message) => {
     const s = setup(["Add the parser"]);

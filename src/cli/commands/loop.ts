@@ -34,6 +34,8 @@ Options:
   --iteration-timeout DUR one agent's time limit, then it is stopped: timeout (default 60m)
   --timeout DUR           the whole loop's time limit (default none)
   --parallel N            items at once, each in its own git worktree and branch (default 1)
+  --start-spacing DUR     parallel: time between two agent starts, plus up to 1 s of random
+                          jitter (default 2s; 0 starts them together)
 ${SESSION_OPTIONS_HELP}
   --json                  print the new session's status as JSON
   --socket PATH           tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)`;
@@ -55,10 +57,17 @@ function settingsFrom(p: ReturnType<typeof parse>, prd: string): LoopSettings {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     checkTimeoutMs: LOOP_DEFAULTS.checkTimeoutMs,
     parallel: intOption(p, "parallel", 1, 64) ?? LOOP_DEFAULTS.parallel,
-    spacingMs: LOOP_DEFAULTS.spacingMs,
-    jitterMs: LOOP_DEFAULTS.jitterMs,
+    ...startSpacing(str(p, "start-spacing")),
     noProgressLimit: LOOP_DEFAULTS.noProgressLimit,
   };
+}
+
+/** --start-spacing: 0 means no spacing and no jitter; jitter is at most half the spacing. */
+export function startSpacing(text: string | undefined): { spacingMs: number; jitterMs: number } {
+  if (text === undefined)
+    return { spacingMs: LOOP_DEFAULTS.spacingMs, jitterMs: LOOP_DEFAULTS.jitterMs };
+  const spacingMs = /^0+(\.0*)?[a-z]*$/i.test(text.trim()) ? 0 : parseDur("start-spacing", text);
+  return { spacingMs, jitterMs: Math.min(LOOP_DEFAULTS.jitterMs, Math.floor(spacingMs / 2)) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -76,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       "iteration-timeout": { type: "string" },
       timeout: { type: "string" },
       parallel: { type: "string" },
+      "start-spacing": { type: "string" },
       ...SESSION_OPTIONS,
     },
     USAGE,
