@@ -44,7 +44,7 @@ export interface WatchOptions {
   log: (line: string) => void;
   /**
    * Leave once nothing has been live, due (a restart's backoff) or pending
-   * (a notification) for this long; watch started on demand uses it.
+   * (a notification not yet tried) for this long; watch started on demand uses it.
    */
   idleExitMs?: number;
 }
@@ -200,7 +200,10 @@ export class Watcher {
         .store()
         .listSessionsWithLatestRun()
         .some((r) => r.run !== null && isLive(r.run.state));
-      const idle = !live && report.nextDueAt === null && notifyAt === null;
+      // A notification that already failed is retried by any later watch or
+      // heartbeat: only first deliveries keep an on-demand watch here.
+      const idle =
+        !live && report.nextDueAt === null && !this.ctx.store().hasUnattemptedNotifications();
       const now = Date.now();
       this.idleSince = idle ? (this.idleSince ?? now) : null;
       if (this.idleSince !== null) {

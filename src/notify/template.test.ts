@@ -135,4 +135,33 @@ describe("validateTemplate", () => {
   it.each([[[]], [[""]], [["{agent}", "x"]], [["/bin/{name}"]]])("rejects %j", (words) => {
     expect(() => validateTemplate(words)).toThrow(AgentmuxError);
   });
+
+  // Event text (a summary quoting the agent's output) must never become code.
+  it.each([
+    [["sh", "-c", "echo {summary} >> notes.txt"], "sh -c"],
+    [["/bin/bash", "-lc", "notify {name}"], "bash -lc"],
+    [["env", "-i", "PATH=/bin", "sh", "-ec", "x={state}"], "sh -ec"],
+    [["python3", "-c", "print('{summary}')"], "python3 -c"],
+    [["perl", "-e", "print q({name})"], "perl -e"],
+    [["node", "--eval", "console.log(`{summary}`)"], "node --eval"],
+  ])("rejects a placeholder inside an inline script: %j", (words, how) => {
+    let err: AgentmuxError | undefined;
+    try {
+      validateTemplate(words);
+    } catch (e) {
+      err = e as AgentmuxError;
+    }
+    expect(err?.code).toBe("bad-value");
+    expect(err?.message).toContain(`inside the ${how} script`);
+    expect(err?.hint).toContain(`sh -c 'echo "$1" >> notes.txt' sh {summary}`);
+  });
+
+  it.each([
+    [["sh", "-c", 'echo "$1" >> notes.txt', "sh", "{summary}"]],
+    [["bash", "-c", "date > /tmp/x"]],
+    [["python3", "notify.py", "{summary}"]],
+    [["shellcheck", "-c", "{name}"]],
+  ])("accepts values passed to a script as arguments: %j", (words) => {
+    expect(() => validateTemplate(words)).not.toThrow();
+  });
 });

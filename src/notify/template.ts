@@ -190,6 +190,19 @@ export function validateTemplate(words: readonly string[]): void {
       }
     }
   }
+  // A placeholder inside an inline script (sh -c '... {summary}') would hand
+  // event text to a shell or interpreter as code: the injection this tool
+  // exists to end. The value must be an argument of its own instead.
+  const script = inlineScript(words);
+  if (script !== null && parseWord(script.code).some((p) => "name" in p)) {
+    throw new AgentmuxError(
+      "bad-value",
+      `Expected no placeholder inside the ${script.how} script of notify command ${show(words)}: its value would be run as code`,
+      {
+        hint: `pass it as an argument and refer to it in the script, e.g. sh -c 'echo "$1" >> notes.txt' sh {summary}`,
+      },
+    );
+  }
   // The program must be chosen by the user, never by event text.
   if (parseWord(program).some((p) => "name" in p)) {
     throw new AgentmuxError(
@@ -198,4 +211,35 @@ export function validateTemplate(words: readonly string[]): void {
       { hint: "put placeholders in the arguments, not in the program name" },
     );
   }
+}
+
+/** Interpreters and the option that makes their next argument inline code. */
+const INLINE_CODE: readonly [RegExp, RegExp][] = [
+  [/^(?:sh|bash|dash|zsh|ksh|mksh|ash|fish|busybox)$/, /^-[a-zA-Z]*c[a-zA-Z]*$/],
+  [/^python[0-9.]*$/, /^-c$/],
+  [/^(?:perl|ruby)$/, /^-[eE]$/],
+  [/^(?:node|nodejs|deno|bun)$/, /^(?:-e|--eval|-p|--print)$/],
+];
+
+/** The inline-code argument of a template whose program (after any `env`) is an interpreter. */
+function inlineScript(words: readonly string[]): { how: string; code: string } | null {
+  let i = 0;
+  const base = (w: string | undefined): string => (w ?? "").split("/").pop() ?? "";
+  // env [-i] [NAME=value ...] PROGRAM ...
+  if (base(words[0]) === "env") {
+    i = 1;
+    while (
+      i < words.length &&
+      (/^-/.test(words[i] ?? "") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? ""))
+    )
+      i++;
+  }
+  const program = base(words[i]);
+  const rule = INLINE_CODE.find(([prog]) => prog.test(program));
+  if (!rule) return null;
+  for (let j = i + 1; j < words.length - 1; j++) {
+    const flag = words[j] ?? "";
+    if (rule[1].test(flag)) return { how: `${program} ${flag}`, code: words[j + 1] ?? "" };
+  }
+  return null;
 }

@@ -105,6 +105,15 @@ export function markAttemptFailed(
     .run(opts.final ? "failed" : "pending", error, id);
 }
 
+/** Whether a notification is waiting for its first delivery (not one that failed and waits for a retry). */
+export function hasUnattempted(sql: Sql): boolean {
+  return (
+    sql
+      .stmt("SELECT 1 FROM notifications WHERE state = 'pending' AND attempts = 0 LIMIT 1")
+      .get() !== undefined
+  );
+}
+
 export function listNotifications(sql: Sql, runId: number): NotificationRow[] {
   return sql
     .stmt("SELECT * FROM notifications WHERE run_id = ? ORDER BY id")

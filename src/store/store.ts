@@ -123,6 +123,10 @@ export class Store {
   markDelivered(id: number): void {
     notifications.markDelivered(this.sql, id);
   }
+  /** A notification not yet tried once is pending (one that failed waits for a later retry). */
+  hasUnattemptedNotifications(): boolean {
+    return notifications.hasUnattempted(this.sql);
+  }
   markAttemptFailed(id: number, error: string, opts: { final: boolean }): void {
     notifications.markAttemptFailed(this.sql, id, error, opts);
   }
