@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { mainJs } from "../util/paths.js";
+import { parseDuration } from "./duration.js";
 import { monitorStatus } from "./record.js";
 
 /** How long an autostarted watch stays with nothing left to watch ($AGENTMUX_MONITOR_IDLE_EXIT). */
@@ -10,7 +11,13 @@ export const AUTOSTART_IDLE_EXIT = "2m";
 
 function idleExit(env: NodeJS.ProcessEnv): string {
   const v = env.AGENTMUX_MONITOR_IDLE_EXIT;
-  return v !== undefined && /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v) ? v : AUTOSTART_IDLE_EXIT;
+  if (v === undefined) return AUTOSTART_IDLE_EXIT;
+  try {
+    parseDuration(v); // what watch --idle-exit accepts
+    return v;
+  } catch {
+    return AUTOSTART_IDLE_EXIT; // a bad value must not keep the monitor from starting
+  }
 }
 
 /**

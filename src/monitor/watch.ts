@@ -66,7 +66,7 @@ interface Connection {
 export class Watcher {
   private readonly conns = new Map<string, Connection>();
   /** Control clients of dropped connections, until they have exited. */
-  private readonly dropped: Promise<void>[] = [];
+  private readonly dropped = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private running: Promise<void> | null = null;
@@ -186,24 +186,21 @@ export class Watcher {
 
   /** The next timed wake-up: fallback, a restart's backoff, a notification's window, or the soonest stall sample. */
   private scheduleNext(report: PassReport): void {
+    const store = this.ctx.store();
+    const rows = store.listSessionsWithLatestRun();
     let next = this.opts.fallbackMs;
-    // Notifications that waited for their destination's window go out when it opens.
     if (report.nextDueAt)
       next = Math.min(next, Math.max(0, Date.parse(report.nextDueAt) - Date.now()));
     // Notifications that waited for their destination's window go out when it
     // opens (never a busy loop: a destination just tried is due a window later).
-    const notifyAt = nextNotificationDue(this.ctx.store());
+    const notifyAt = nextNotificationDue(store);
     if (notifyAt)
       next = Math.min(next, Math.max(NOTIFY_MIN_WAIT_MS, Date.parse(notifyAt) - Date.now()));
     if (this.opts.idleExitMs !== undefined) {
-      const live = this.ctx
-        .store()
-        .listSessionsWithLatestRun()
-        .some((r) => r.run !== null && isLive(r.run.state));
+      const live = rows.some((r) => r.run !== null && isLive(r.run.state));
       // A notification that already failed is retried by any later watch or
       // heartbeat: only first deliveries keep an on-demand watch here.
-      const idle =
-        !live && report.nextDueAt === null && !this.ctx.store().hasUnattemptedNotifications();
+      const idle = !live && report.nextDueAt === null && !store.hasUnattemptedNotifications();
       const now = Date.now();
       this.idleSince = idle ? (this.idleSince ?? now) : null;
       if (this.idleSince !== null) {
@@ -218,7 +215,7 @@ export class Watcher {
       }
     }
     const cfg = this.ctx.config();
-    for (const row of this.ctx.store().listSessionsWithLatestRun()) {
+    for (const row of rows) {
       if (row.run?.state !== "running") continue;
       next = Math.min(next, sampleEveryMs(stallAfterOf(row.session.spec as SessionSpec, cfg)));
     }
@@ -302,9 +299,10 @@ export class Watcher {
     if (conn.closed) return;
     conn.closed = true;
     conn.abort.abort();
-    this.dropped.push(conn.control.close());
+    const ended = conn.control.close().finally(() => this.dropped.delete(ended));
+    this.dropped.add(ended);
     if (this.conns.get(conn.socket) === conn) this.conns.delete(conn.socket);
-    this.wake(0); // the server may be gone: reconcile now
+    this.wake(0); // the server may be gone: reconcile now (not once stopped)
   }
 
   /** Stop watching. Agents keep running; the lock and a clean-stop beat are recorded. */
@@ -316,13 +314,8 @@ export class Watcher {
     const exits = this.exits?.close();
     if (this.running) await this.running.catch(() => undefined);
     // Every tmux client watch started must be gone, or this process never exits.
-    const ending = [...this.conns.values()].map((conn) => {
-      conn.closed = true;
-      conn.abort.abort();
-      return conn.control.close();
-    });
-    await Promise.all([exits, ...ending, ...this.dropped]);
-    this.conns.clear();
+    for (const conn of [...this.conns.values()]) this.drop(conn);
+    await Promise.all([exits, ...this.dropped]);
     try {
       writeBeat(this.ctx.store(), {
         startedAt: this.startedAt,
