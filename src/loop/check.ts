@@ -64,7 +64,9 @@ function summarize(
 ): string {
   if (spawnError) return `could not start /bin/sh: ${spawnError.message}`;
   if (timedOut) return `timed out after ${Math.round(timeoutMs / 1000)} s`;
-  const ran = tests === null ? "" : tests === 1 ? ", 1 test" : `, ${tests} tests`;
+  // Say so when the output names no count: "passed" alone would imply tests ran.
+  const ran =
+    tests === null ? ", test count unknown" : tests === 1 ? ", 1 test" : `, ${tests} tests`;
   if (code === 0) return tests === 0 ? "exit 0 but no tests ran" : `passed (exit 0${ran})`;
   return signal ? `killed by ${signal}` : `failed (exit ${code}${ran})`;
 }
