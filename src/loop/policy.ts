@@ -5,8 +5,9 @@ import { isOpen } from "./items.js";
  * What a loop does next (issue 3, "Stopping and staying safe"): pure, the
  * loop's state in, one step out. The serial driver and the parallel one ask
  * it before every start, so both stop for the same reasons, in the same order:
- * a stop request, an auth failure, every item finished, the circuit breaker,
- * the time limit, the iteration budget; then a rate-limit wait or the next item.
+ * a stop request, an auth failure, every item finished, an item left failed
+ * (only with --stop-on-failure), the circuit breaker, the time limit, the
+ * iteration budget; then a rate-limit wait or the next item.
  */
 
 export interface PolicyItem {
@@ -39,9 +40,18 @@ export interface LoopState {
   deadline: number | null;
   /** Why the loop was asked to stop (signal), if it was. */
   stopRequested: string | null;
-  /** Consecutive iterations without progress, and the item of the latest. */
-  noProgress: { streak: number; item: string | null };
+  /**
+   * Consecutive iterations without progress, the item of the latest, and the
+   * distinct items those iterations were on (in order). The circuit is about
+   * the loop as a whole: it opens when `noProgressLimit` different items in a
+   * row made no progress, so one stubborn item uses all its attempts (the
+   * attempts rule) and the loop goes on to the next.
+   */
+  noProgress: { streak: number; item: string | null; items?: readonly string[] };
+  /** Distinct items in a row without progress that open the circuit. */
   noProgressLimit: number;
+  /** Stop the loop as soon as an item is left failed (attempts used up), instead of going on. */
+  stopOnFailure?: boolean;
   /** Consecutive rate-limit waits (for the backoff when no reset time was printed). */
   rateLimitWaits: number;
   last: LastIteration | null;
@@ -99,15 +109,30 @@ export function rateLimitWaitMs(
   return { ms, how: "backing off (no reset time printed)" };
 }
 
-/** The circuit breaker's count after one iteration: progress resets it, none adds one, a wait leaves it. */
+/**
+ * The circuit breaker's count after one iteration: progress resets it, none
+ * adds one (and the item, if it is new to the streak), a wait leaves it.
+ */
 export function nextNoProgress(
   current: LoopState["noProgress"],
   progress: boolean | null,
   itemText: string,
 ): LoopState["noProgress"] {
-  if (progress === true) return { streak: 0, item: null };
-  if (progress === false) return { streak: current.streak + 1, item: itemText };
+  if (progress === true) return { streak: 0, item: null, items: [] };
+  if (progress === false) {
+    const items = current.items ?? [];
+    return {
+      streak: current.streak + 1,
+      item: itemText,
+      items: items.includes(itemText) ? items : [...items, itemText],
+    };
+  }
   return current;
+}
+
+/** An item that will not be worked on again and is not done: attempts used up, or a conflict. */
+function failedForGood(i: PolicyItem, maxAttempts: number): boolean {
+  return i.state !== "done" && i.state !== "running" && !isOpen(i, maxAttempts);
 }
 
 export function nextStep(s: LoopState): NextStep {
@@ -136,11 +161,22 @@ export function nextStep(s: LoopState): NextStep {
       ? end("done", "every item is done")
       : end("failed", "every item has been tried; not all of them are done");
   }
-  if (s.noProgress.streak >= s.noProgressLimit) {
+  // Only an item this run just finished stops it: on a restart, items left
+  // failed by an earlier run do not stop the loop before it starts.
+  const lastItem = s.last ? present.find((i) => i.key === s.last?.itemKey) : undefined;
+  if (s.stopOnFailure === true && lastItem && failedForGood(lastItem, s.maxAttempts)) {
+    return end(
+      "failed",
+      `stopped: "${lastItem.text}" is left ${lastItem.state} after ${lastItem.attempts} attempt(s) (--stop-on-failure)`,
+      "look at the item and the agent's output (agentmux tail), fix what blocks it, then: agentmux restart <loop>",
+    );
+  }
+  const stuck = s.noProgress.items ?? [];
+  if (stuck.length >= s.noProgressLimit) {
     return end(
       "paused",
-      `paused: ${s.noProgress.streak} iterations in a row made no progress, the last on "${s.noProgress.item ?? "?"}"`,
-      "look at the item and the agent's output (agentmux tail), fix what blocks it, then: agentmux restart <loop>",
+      `paused: ${stuck.length} items in a row made no progress (${s.noProgress.streak} iterations), the last on "${s.noProgress.item ?? "?"}"`,
+      "look at the items and the agent's output (agentmux tail), fix what blocks them, then: agentmux restart <loop>",
     );
   }
   if (s.deadline !== null && s.now >= s.deadline) {

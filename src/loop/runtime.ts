@@ -74,6 +74,7 @@ export function loopState(
     deadline: rt.deadline,
     stopRequested: rt.stop.reason,
     noProgressLimit: settings.noProgressLimit,
+    stopOnFailure: settings.stopOnFailure === true,
     ...(busy ? { busy } : {}),
   };
 }

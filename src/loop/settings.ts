@@ -23,8 +23,10 @@ export interface LoopSettings {
   /** Parallel mode: minimum time between two agent starts, plus up to jitterMs at random. */
   spacingMs: number;
   jitterMs: number;
-  /** Consecutive iterations without progress that open the circuit (pause the loop). */
+  /** Distinct items in a row without progress that open the circuit (pause the loop). */
   noProgressLimit: number;
+  /** Stop when an item is left failed, instead of going on to the next (absent: go on). */
+  stopOnFailure?: boolean;
 }
 
 export const LOOP_DEFAULTS = {

@@ -246,15 +246,51 @@ describe("agentmux loop: the scenario corpus (one item, fake agent)", () => {
     );
   });
 
-  it("the circuit opens after 3 iterations without progress: one notification naming the item", async () => {
-    const s = setup(["Add the parser", "Add the printer"]);
-    const st = await loop(s, "stuck", ["--attempts", "5"], ["print:nothing to do"]);
+  it("the circuit opens after 3 items in a row without progress: one notification naming the last", async () => {
+    const s = setup(["Add the parser", "Add the printer", "Add the docs", "Add the site"]);
+    const st = await loop(s, "stuck", ["--attempts", "2"], ["print:nothing to do"]);
     expect(st.exitCode).toBe(3);
-    expect(st.loop.iteration).toBe(3);
-    expect(st.loop.items[0]).toMatchObject({ state: "failed", attempts: 3 });
+    expect(st.loop.iteration).toBe(5);
+    expect(st.loop.items.map((i) => [i.state, i.attempts])).toEqual([
+      ["failed", 2],
+      ["failed", 2],
+      ["failed", 1],
+      ["pending", 0],
+    ]);
     const notes = readFileSync(s.notes, "utf8").trim().split("\n");
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/paused: 3 iterations in a row made no progress.*"Add the parser"/);
+    expect(notes[0]).toMatch(/paused: 3 items in a row made no progress.*"Add the docs"/);
+  });
+
+  it("--attempts 5 really allows 5, then the loop goes on to the next item", async () => {
+    const s = setup(["Add the parser", "Add the printer"]);
+    const st = await loop(
+      s,
+      "goes-on",
+      ["--attempts", "5", "--check", CHECKS.pass],
+      ["when-item:printer", "write:printer.txt=x", "commit:Add the printer", "end-when"],
+    );
+    expect(st.exitCode).toBe(1);
+    expect(st.loop.items.map((i) => [i.state, i.attempts])).toEqual([
+      ["failed", 5],
+      ["done", 1],
+    ]);
+  });
+
+  it("--stop-on-failure: the loop stops at the first item left failed", async () => {
+    const s = setup(["Add the parser", "Add the printer"]);
+    const st = await loop(
+      s,
+      "stops",
+      ["--attempts", "2", "--stop-on-failure"],
+      ["print:nothing to do"],
+    );
+    expect(st.exitCode).toBe(1);
+    expect(st.loop.items.map((i) => [i.state, i.attempts])).toEqual([
+      ["failed", 2],
+      ["pending", 0],
+    ]);
+    expect(readFileSync(s.notes, "utf8")).toMatch(/--stop-on-failure/);
   });
 });
 
@@ -277,6 +313,19 @@ describe("agentmux loop: bad input is refused before anything is recorded", () =
     expect(r.stderr).toMatch(message);
     const ls = await s.w.json<unknown[]>(["ls"]);
     expect(ls).toEqual([]);
+  });
+});
+
+describe("agentmux loop: a directory that is not a git repository is refused", () => {
+  it("with the hint git init, before anything is recorded", async () => {
+    const w = new World();
+    const dir = tempDir();
+    writeFileSync(join(dir, "PRD.md"), "- [ ] Add the parser\n");
+    const r = await w.cli(["loop", "--agent", "demo", "--cwd", dir]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/not inside a git repository/);
+    expect(r.stderr).toMatch(/git init/);
+    expect(await w.json<unknown[]>(["ls"])).toEqual([]);
   });
 });
 

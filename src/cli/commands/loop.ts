@@ -1,3 +1,4 @@
+import { topLevel } from "../../git/git.js";
 import { readPrd } from "../../loop/checklist-read.js";
 import { loopStatus } from "../../loop/items.js";
 import { LOOP_DEFAULTS, parseDur, type LoopSettings } from "../../loop/settings.js";
@@ -30,7 +31,9 @@ Options:
   --name NAME             session name (default loop-<prd name>)
   --cwd DIR               working directory (default: here)
   --max-iterations N      iterations per run (default ${LOOP_DEFAULTS.maxIterations})
-  --attempts N            counted attempts per item before it is left failed (default ${LOOP_DEFAULTS.attempts})
+  --attempts N            counted attempts per item before it is left failed (default ${LOOP_DEFAULTS.attempts});
+                          the loop then goes on to the next item
+  --stop-on-failure       stop the loop when an item is left failed instead of going on
   --iteration-timeout DUR one agent's time limit, then it is stopped: timeout (default 60m)
   --timeout DUR           the whole loop's time limit (default none)
   --parallel N            items at once, each in its own git worktree and branch (default 1)
@@ -59,6 +62,7 @@ function settingsFrom(p: ReturnType<typeof parse>, prd: string): LoopSettings {
     parallel: intOption(p, "parallel", 1, 64) ?? LOOP_DEFAULTS.parallel,
     ...startSpacing(str(p, "start-spacing")),
     noProgressLimit: LOOP_DEFAULTS.noProgressLimit,
+    ...(flag(p, "stop-on-failure") ? { stopOnFailure: true } : {}),
   };
 }
 
@@ -86,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       timeout: { type: "string" },
       parallel: { type: "string" },
       "start-spacing": { type: "string" },
+      "stop-on-failure": { type: "boolean" },
       ...SESSION_OPTIONS,
     },
     USAGE,
@@ -123,7 +128,16 @@ export async function main(argv: string[]): Promise<number> {
       hint: "--check 'npm test'",
     });
   }
-  // Before anything is recorded: the PRD exists, is inside the working tree, has items.
+  // Before anything is recorded: a git repository (evidence is commits; without
+  // git every attempt would burn with no chance of success), and a PRD that
+  // exists, is inside the working tree and has items.
+  if ((await topLevel(cwd)) === null) {
+    throw new AgentmuxError(
+      "git",
+      `${show(cwd)} is not inside a git repository: a loop counts an item done only on commits`,
+      { hint: `git init (in ${cwd}), commit the PRD, then run the loop again` },
+    );
+  }
   const prd = await readPrd(prdArg, { cwd });
 
   const display = [
