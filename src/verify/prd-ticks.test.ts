@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPrdTicks, names } from "./prd-ticks.js";
+import { checkPrdTicks } from "./prd-ticks.js";
 
 const prd = (boxes: string): Buffer =>
   Buffer.from(
@@ -12,17 +12,6 @@ const prd = (boxes: string): Buffer =>
     ].join("\n"),
   );
 const c = (sha: string, subject: string, files: string[]) => ({ sha, subject, files });
-
-describe("names", () => {
-  it.each([
-    ["feat: login page", "Add a login page", true],
-    ["add signup form validation", "Write the signup form", true],
-    ["chore: bump deps", "Add a login page", false],
-    ["", "Add a login page", false],
-  ])("%j names %j: %s", (subject, item, expected) => {
-    expect(names(subject, item)).toBe(expected);
-  });
-});
 
 describe("checkPrdTicks", () => {
   it.each([
@@ -67,6 +56,23 @@ describe("checkPrdTicks", () => {
     expect(r.ticks.map((t) => t.backed)).toEqual(backed);
     expect(r.unbacked).toEqual(r.ticks.filter((t) => !t.backed).map((t) => t.text));
     expect(r.total).toBe(3);
+  });
+
+  it("login/logout: one login commit backs the login tick only, and says why not the other", () => {
+    const plan = (b: string): Buffer =>
+      Buffer.from(`# Plan\n- [${b[0]}] Add login endpoint\n- [${b[1]}] Add logout endpoint\n`);
+    const r = checkPrdTicks({
+      path: "PRD.md",
+      before: plan("  "),
+      after: plan("xx"),
+      commits: [c("a1", "Add login endpoint", ["login.js", "PRD.md"])],
+    });
+    expect(r.ticks).toEqual([
+      { text: "Add login endpoint", commits: ["a1"], backed: true, how: "named" },
+      expect.objectContaining({ text: "Add logout endpoint", backed: false, how: null }),
+    ]);
+    expect(r.ticks[1]?.why).toMatch(/belongs to another item/);
+    expect(r.unbacked).toEqual(["Add logout endpoint"]);
   });
 
   it("boxes ticked before the run are not the run's ticks", () => {

@@ -1,26 +1,28 @@
 import type { CommitWithFiles } from "../git/commit-files.js";
 import { diffTicks, parseChecklist, summarize } from "../loop/checklist.js";
+import { attributeTicks } from "./attribute.js";
 
 /**
  * Which PRD boxes a run ticked, and which of those have commits behind them.
  * ralphy 4.7.2 ticks an item whenever its agent exits 0 — and ticks failed
  * items too, "to remove it from the queue" — so a ticked box proves nothing.
  *
- * Attribution, most specific first:
- * 1. a work commit whose subject names the item (half or more of the item's
- *    significant words), then
- * 2. in order, the work commits no item named, one per remaining tick
- *    (runners like ralphy work items one at a time, one commit each).
- * A tick left over has no commit behind it. Work commits are commits that
- * touch more than the PRD and the runner's bookkeeping files.
+ * Which commit backs which tick is attribute.ts's decision: a commit backs
+ * an item only when it tells that item apart from its siblings (its words,
+ * the files it touched), one commit backs one tick unless it plainly names
+ * several, an ambiguous commit backs none, and work commits that name no
+ * item back the remaining ticks one each, in order. Work commits are commits
+ * that touch more than the PRD and the runner's bookkeeping files.
  */
 export interface TickCheck {
   text: string;
   /** Commits credited to this item (sha). */
   commits: string[];
   backed: boolean;
-  /** "named": a commit subject names it; "order": an unnamed work commit, by order; null: none. */
+  /** "named": a commit tells it apart from its siblings; "order": an unnamed work commit, by order; null: none. */
   how: "named" | "order" | null;
+  /** Why it is unbacked (absent when backed, and in records made before this was kept). */
+  why?: string;
 }
 
 export interface PrdTicks {
@@ -31,22 +33,6 @@ export interface PrdTicks {
   ticks: TickCheck[];
   /** Texts of items ticked with no commit behind them. */
   unbacked: string[];
-}
-
-const STOP = new Set(["the", "and", "for", "with", "that", "this", "from", "into", "add", "use"]);
-
-function words(text: string): string[] {
-  const all = text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
-  const significant = all.filter((w) => !STOP.has(w));
-  return significant.length > 0 ? significant : all;
-}
-
-export function names(subject: string, item: string): boolean {
-  const want = [...new Set(words(item))];
-  if (want.length === 0) return false;
-  const have = new Set(words(subject));
-  const hits = want.filter((w) => have.has(w)).length;
-  return hits * 2 >= want.length;
 }
 
 export function checkPrdTicks(input: {
@@ -64,22 +50,19 @@ export function checkPrdTicks(input: {
   const notWork = new Set([input.path, ...(input.bookkeeping ?? [])]);
   const work = input.commits.filter((c) => c.files.some((f) => !notWork.has(f)));
 
-  const credited = new Map<string, string[]>();
-  const used = new Set<string>();
-  for (const item of ticked) {
-    const named = work.filter((c) => names(c.subject, item.text)).map((c) => c.sha);
-    if (named.length > 0) {
-      credited.set(item.key, named);
-      named.forEach((s) => used.add(s));
-    }
-  }
-  const spare = work.filter((c) => !used.has(c.sha));
+  const credits = attributeTicks({
+    items: after.items.map((i) => ({ key: i.key, text: i.text })),
+    ticked: ticked.map((i) => ({ key: i.key, text: i.text })),
+    // The PRD and the notes are in nearly every commit: their names say nothing about the item.
+    commits: work.map((c) => ({ ...c, files: c.files.filter((f) => !notWork.has(f)) })),
+  });
   const ticks: TickCheck[] = ticked.map((item) => {
-    const named = credited.get(item.key);
-    if (named) return { text: item.text, commits: named, backed: true, how: "named" };
-    const next = spare.shift();
-    if (next) return { text: item.text, commits: [next.sha], backed: true, how: "order" };
-    return { text: item.text, commits: [], backed: false, how: null };
+    const credit = credits.get(item.key);
+    if (!credit || credit.commits.length === 0) {
+      const why = credit?.why ?? "no commit names it";
+      return { text: item.text, commits: [], backed: false, how: null, why };
+    }
+    return { text: item.text, commits: credit.commits, backed: true, how: credit.how };
   });
   const { total, checked } = summarize(after);
   return {

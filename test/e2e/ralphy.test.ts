@@ -86,3 +86,51 @@ describe("supervising ralphy: which ticked boxes have commits behind them", () =
     );
   });
 });
+
+describe("supervising ralphy: a commit backs one item, not every look-alike", () => {
+  it.each([
+    {
+      name: "login/logout, work behind login only",
+      items: ["Add login endpoint", "Add logout endpoint"],
+      work: "1",
+      backed: [true, false],
+      verdict: "unverified",
+    },
+    {
+      name: "three look-alikes, work behind the second only",
+      items: ["Add user create endpoint", "Add user delete endpoint", "Add user update endpoint"],
+      work: "2",
+      backed: [false, true, false],
+      verdict: "unverified",
+    },
+    {
+      name: "login/logout, work behind both (honest)",
+      items: ["Add login endpoint", "Add logout endpoint"],
+      work: "1,2",
+      backed: [true, true],
+      verdict: "verified",
+    },
+  ])("$name -> $verdict", async ({ items, work, backed, verdict }) => {
+    const w = new World();
+    const repo = tempRepo();
+    writeFileSync(join(repo, "PRD.md"), `# Plan\n${items.map((i) => `- [ ] ${i}\n`).join("")}`);
+    git(repo, "add", "PRD.md");
+    git(repo, "commit", "-qm", "plan");
+    const env = {
+      PATH: `${fakeBin(w.root)}:${process.env.PATH ?? ""}`,
+      IS_SANDBOX: "1",
+      FAKE_RALPHY_WORK: work,
+    };
+    const r = await w.cli(
+      ["run", "ralphy", "--claude", "--prd", "PRD.md", "--name", "r", "--cwd", repo, "--no-notify"],
+      { env },
+    );
+    expect(r.stderr).toBe("");
+    const s = await w.waitEnded("r");
+    expect(s.verdict).toBe(verdict);
+    const prd = (s.evidence as unknown as { prd: { ticks: { backed: boolean; why?: string }[] } })
+      .prd;
+    expect(prd.ticks.map((t) => t.backed)).toEqual(backed);
+    for (const t of prd.ticks) if (!t.backed) expect(t.why).toMatch(/another item/);
+  });
+});

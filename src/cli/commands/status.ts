@@ -72,7 +72,7 @@ export function renderStatus(s: StatusJson): string {
       );
       for (const t of e.prd?.ticks ?? []) {
         lines.push(
-          `  ticked    ${t.backed ? "ok        " : "NO COMMIT "}${t.text}${t.backed ? ` (${t.commits.map((c) => c.slice(0, 8)).join(", ")})` : ""}`,
+          `  ticked    ${t.backed ? "ok        " : "NO COMMIT "}${t.text}${t.backed ? ` (${t.commits.map((c) => c.slice(0, 8)).join(", ")})` : t.why ? ` (${t.why})` : ""}`,
         );
       }
     }

@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
           ...evidence.uncommitted.slice(0, 20).map((f) => `  uncommitted: ${f}`),
           ...(evidence.prd?.ticks ?? []).map(
             (t) =>
-              `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : "NO COMMIT behind it"}`,
+              `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : `NO COMMIT behind it${t.why ? ` (${t.why})` : ""}`}`,
           ),
         ].join("\n"),
       );
