@@ -58,6 +58,9 @@ const schema = object({
     cmd: agentOverride,
     demo: agentOverride,
   }),
+  loop: object({
+    protect: arrayOf(str),
+  }),
   limits: object({
     codex: agentLimits,
     claude: agentLimits,
@@ -102,6 +105,8 @@ export interface Config {
   };
   agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
   limits: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentLimits>>;
+  /** Loops: globs the check depends on, for every loop (added to each loop's --protect). */
+  loop?: { protect?: string[] };
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -157,6 +162,7 @@ export function parseConfig(text: string, path: string): Config {
   if (c.restart !== undefined) cfg.restart = c.restart;
   if (c.stallAfter !== undefined) cfg.stallAfter = c.stallAfter;
   if (c.monitor !== undefined) cfg.monitor = c.monitor;
+  if (c.loop?.protect !== undefined) cfg.loop = { protect: c.loop.protect };
   return cfg;
 }
 

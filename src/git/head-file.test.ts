@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, tempRepo } from "../../test/helpers/git.js";
 import { tempDir } from "../../test/helpers/tmp.js";
-import { headCommit } from "./git.js";
-import { headFromFiles } from "./head-file.js";
+import { currentBranch, headCommit } from "./git.js";
+import { headBranchFromFiles, headFromFiles } from "./head-file.js";
 
 /** Against real git 2.39: whatever headFromFiles answers must be what git says. */
 describe("headFromFiles (real git)", () => {
@@ -32,5 +32,20 @@ describe("headFromFiles (real git)", () => {
     git(dir, "init", "-q");
     expect(headFromFiles(dir)).toBeNull();
     expect(headFromFiles(tempDir())).toBeNull();
+  });
+});
+
+describe("headBranchFromFiles (real git)", () => {
+  it("agrees with git on a branch, a new branch, a worktree and a detached HEAD", async () => {
+    const repo = tempRepo();
+    expect(headBranchFromFiles(repo)).toBe(await currentBranch(repo));
+    git(repo, "checkout", "-q", "-b", "feature/x");
+    expect(headBranchFromFiles(repo)).toBe("feature/x");
+    const wt = join(tempDir(), "wt");
+    git(repo, "worktree", "add", "-q", "-b", "side", wt);
+    expect(headBranchFromFiles(wt)).toBe("side");
+    git(repo, "checkout", "-q", "--detach");
+    expect(headBranchFromFiles(repo)).toBeNull();
+    expect(headBranchFromFiles(tempDir())).toBeUndefined();
   });
 });

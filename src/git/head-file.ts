@@ -51,3 +51,17 @@ export function headFromFiles(top: string): string | null {
   }
   return null; // unborn branch, or a ref we cannot see: ask git
 }
+
+/**
+ * HEAD's branch read from the repository's files: the branch name, null when
+ * HEAD is detached, undefined when the layout is one this does not read.
+ */
+export function headBranchFromFiles(top: string): string | null | undefined {
+  const gitDir = gitDirOf(top);
+  if (gitDir === null) return undefined;
+  const head = read(join(gitDir, "HEAD"))?.trim();
+  if (head === undefined) return undefined;
+  if (SHA.test(head)) return null;
+  const ref = /^ref: refs\/heads\/([^\s]+)$/.exec(head)?.[1];
+  return ref === undefined || ref.includes("..") ? undefined : ref;
+}

@@ -4,7 +4,8 @@ import type { IterationOutcome, ItemState } from "../store/store.js";
  * The verdict on one loop iteration: pure, facts in, decision out. The item
  * is done only with evidence (a commit that touches more than the PRD and the
  * progress notes) and a passing check — or, with no check configured, the
- * commits alone. The checkbox the agent may have ticked proves nothing.
+ * commits alone. The checkbox the agent may have ticked proves nothing, and
+ * an iteration that rewrote history or the check's own files is never done.
  */
 export interface IterationFacts {
   exitCode: number | null;
@@ -24,6 +25,10 @@ export interface IterationFacts {
   tickedOwn: boolean;
   /** The classifier's verdict on a run that failed or left no evidence. */
   diagnosis: { code: string; summary: string } | null;
+  /** Why the history is not work: HEAD no longer descends from the start, or left the branch (guard.ts). */
+  historyRewritten?: string | null;
+  /** Why the check cannot be trusted: its files or script changed, or its test count fell (guard.ts). */
+  tampered?: string | null;
 }
 
 export interface IterationDecision {
@@ -83,6 +88,29 @@ export function decideIteration(f: IterationFacts): IterationDecision {
       reason: `timed out and was stopped${leftovers(f.uncommitted)}${boxNote}`,
       box: untick,
       progress: worked,
+    };
+  }
+  // Gaming the evidence is never work, whatever the exit status or the check said.
+  if (f.historyRewritten) {
+    return {
+      ...base,
+      outcome: "history-rewritten",
+      counted: true,
+      itemState: "failed",
+      reason: `${f.historyRewritten}${boxNote}`,
+      box: untick,
+      progress: false,
+    };
+  }
+  if (f.tampered) {
+    return {
+      ...base,
+      outcome: "tampered",
+      counted: true,
+      itemState: "failed",
+      reason: `${f.tampered}; the check cannot judge this work${boxNote}`,
+      box: untick,
+      progress: false,
     };
   }
   const code = f.diagnosis?.code;

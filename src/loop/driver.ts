@@ -33,6 +33,7 @@ import {
 } from "./policy.js";
 import { ensureProgressFile, progressPathFor } from "./progress.js";
 import { progressText, writeLoopEnd } from "./report.js";
+import { setUpGuard } from "./guard.js";
 import { loopStatus } from "./items.js";
 import { resumeStale } from "./resume.js";
 import { loopState, requestStop, sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
@@ -89,7 +90,29 @@ async function buildRuntime(ctx: Context, runDir: string): Promise<LoopRuntime> 
     graceMs: Math.max(300, Math.floor(grace / 2)),
     say,
   };
+  rt.guard = setUpGuard({
+    top,
+    cwdRel: rt.cwdRel,
+    check: settings.check,
+    globs: settings.protect ?? [],
+    base: run.startCommit,
+    lastTestCount: lastPassingCount(store.listIterations(session.id)),
+  });
   return rt;
+}
+
+/** Tests the latest passing check of this loop reported (any run): the baseline for a sharp fall. */
+function lastPassingCount(
+  iterations: readonly { outcome: string; check: unknown }[],
+): number | null {
+  for (let k = iterations.length - 1; k >= 0; k--) {
+    const it = iterations[k];
+    const check = it?.check as { passed?: boolean; testsRan?: number | null } | null | undefined;
+    if (it?.outcome === "done" && check?.passed === true && typeof check.testsRan === "number") {
+      return check.testsRan;
+    }
+  }
+  return null;
 }
 
 function installStops(rt: LoopRuntime): void {

@@ -14,6 +14,8 @@ export interface IterationEvidence {
   uncommitted: string[];
   /** Boxes of other items the agent ticked (and agentmux unticked). */
   tickedOthers?: string[];
+  /** HEAD's branch at the end (null: detached); absent in records made before it was kept. */
+  branch?: string | null;
 }
 
 /**
@@ -49,5 +51,6 @@ export async function iterationEvidence(
     workCommits: work.length,
     files,
     uncommitted: status.files.filter((f) => !skip.has(f)),
+    branch: status.branch,
   };
 }

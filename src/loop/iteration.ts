@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { diagnose } from "../diagnose/diagnose.js";
 import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { headCommit } from "../git/git.js";
-import { headFromFiles } from "../git/head-file.js";
+import { headBranchFromFiles, headFromFiles } from "../git/head-file.js";
 import { startAgentChild, type AgentExit } from "../process/agent-child.js";
 import { buildAgentLaunch, iterationSpec } from "../sessions/agent-launch.js";
 import { readEnvFile } from "../sessions/envfile.js";
@@ -14,9 +14,11 @@ import { readTail } from "../verify/tail.js";
 import { runCheck, type CheckResult } from "./check.js";
 import { diffTicks, parseChecklist, tick, type Checklist } from "./checklist.js";
 import { decideIteration, type IterationDecision } from "./decide.js";
+import { inspect } from "./guard.js";
 import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import { appendProgress, paneLine } from "./progress.js";
 import { buildPrompt } from "./prompt.js";
+import { countFell } from "./protect.js";
 import { sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
 
 /** With no loop deadline, how long an iteration waits for a launch slot before it fails. */
@@ -73,6 +75,8 @@ export async function runIteration(
   const before = readChecklist(prdAbs);
   // Read from the repository's files where it can (no git process): this is per-item overhead.
   const startCommit = headFromFiles(where.top) ?? (await headCommit(where.cwd).catch(() => null));
+  // The branch the work must land on: the item's own (parallel), or the one checked out now.
+  const startBranch = where.branch ?? headBranchFromFiles(where.top);
   const iteration = store.startIteration({
     runId: rt.run.id,
     sessionId: rt.session.id,
@@ -228,9 +232,24 @@ export async function runIteration(
     reportFromDiagnosis(store, rt.spec.agent, diagnosis, new Date(), rt.session.name);
   }
 
+  // Did the work game its judge? History rewritten under the loop, or the
+  // files the check depends on changed since the loop started: then the
+  // check is not run at all (it would judge with the agent's rules).
+  const guard = await inspect(rt.guard, {
+    cwd: where.cwd,
+    top: where.top,
+    cwdRel: rt.cwdRel,
+    startCommit,
+    endCommit: evidence.endCommit,
+    startBranch,
+    endBranch: evidence.branch ?? null,
+  });
+
   let check: CheckResult | null = null;
   const worthChecking =
     settings.check !== undefined &&
+    guard.rewritten === null &&
+    guard.tampered === null &&
     !interrupted &&
     !timedOut &&
     exit.exitCode === 0 &&
@@ -244,7 +263,11 @@ export async function runIteration(
     });
   }
 
+  // Tests deleted or skipped to get through: a sharp fall from the last passing count.
+  const fell = check?.passed ? countFell(rt.guard?.lastTestCount ?? null, check.testsRan) : null;
   const decision = decideIteration({
+    historyRewritten: guard.rewritten,
+    tampered: guard.tampered ?? fell,
     exitCode: exit.exitCode,
     signal: exit.signal,
     timedOut,
@@ -267,6 +290,9 @@ export async function runIteration(
     }
     if (!bytes.equals(after.bytes)) writeFileSync(prdAbs, bytes);
   }
+  if (decision.outcome === "done" && check?.testsRan != null && rt.guard) {
+    rt.guard.lastTestCount = check.testsRan;
+  }
   let reason = decision.reason;
   if (tickedOthers.length > 0) {
     reason += `; it also ticked ${tickedOthers.length} other item(s) (${tickedOthers
@@ -288,7 +314,8 @@ export async function runIteration(
     },
     {
       state: decision.itemState,
-      commits: item.commits + evidence.workCommits,
+      // Commits of a rewritten history are not the item's work.
+      commits: item.commits + (decision.outcome === "history-rewritten" ? 0 : evidence.workCommits),
       ...(check ? { checkPassed: check.passed } : {}),
       reason,
     },

@@ -6,6 +6,7 @@ import { sessionDir } from "../sessions/rundir.js";
 import { runCheck, type CheckResult } from "./check.js";
 import { findItem, parseChecklist, tick } from "./checklist.js";
 import { decideIteration } from "./decide.js";
+import { inspect } from "./guard.js";
 import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import type { LoopRuntime } from "./runtime.js";
 
@@ -33,9 +34,23 @@ export async function resumeStale(rt: LoopRuntime): Promise<number> {
     } catch {
       evidence = null; // the worktree is gone: nothing to credit
     }
+    // The same guard as a live iteration: no credit for rewritten history or a changed check.
+    const guard = evidence
+      ? await inspect(rt.guard && { ...rt.guard, base: staleBase(rt, it.runId) }, {
+          cwd,
+          top: it.worktree ?? rt.top,
+          cwdRel: rt.cwdRel,
+          startCommit: it.startCommit,
+          endCommit: evidence.endCommit,
+          startBranch: undefined,
+          endBranch: evidence.branch ?? null,
+        })
+      : { rewritten: null, tampered: null };
+    const gamed = guard.rewritten !== null || guard.tampered !== null;
     let check: CheckResult | null = null;
     // Parallel iterations need their merge, which belongs to a live driver: they are retried.
-    const creditable = evidence !== null && evidence.workCommits > 0 && it.worktree === null;
+    const creditable =
+      evidence !== null && evidence.workCommits > 0 && it.worktree === null && !gamed;
     if (creditable && settings.check !== undefined) {
       check = await runCheck(settings.check, cwd, {
         timeoutMs: settings.checkTimeoutMs,
@@ -47,7 +62,9 @@ export async function resumeStale(rt: LoopRuntime): Promise<number> {
       exitCode: finishedWork ? 0 : null,
       signal: null,
       timedOut: false,
-      interrupted: !finishedWork,
+      interrupted: !finishedWork && !gamed,
+      historyRewritten: guard.rewritten,
+      tampered: guard.tampered,
       workCommits: evidence?.workCommits ?? 0,
       uncommitted: evidence?.uncommitted ?? [],
       checkConfigured: settings.check !== undefined,
@@ -91,6 +108,11 @@ export async function resumeStale(rt: LoopRuntime): Promise<number> {
     }
   }
   return stale.length;
+}
+
+/** The baseline of the run that started the stale iteration (this run's own start already includes its work). */
+function staleBase(rt: LoopRuntime, runId: number): string | null {
+  return rt.store.getRun(runId)?.startCommit ?? rt.guard?.base ?? null;
 }
 
 export function tickInMainTree(rt: LoopRuntime, key: string): void {

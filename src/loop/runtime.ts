@@ -2,6 +2,7 @@ import type { AgentChild } from "../process/agent-child.js";
 import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import type { LoopItemRow, RunRow, SessionRow, Store } from "../store/store.js";
+import type { LoopGuard } from "./guard.js";
 import type { LoopState } from "./policy.js";
 import type { LoopSettings } from "./settings.js";
 
@@ -30,6 +31,8 @@ export interface LoopRuntime {
   graceMs: number;
   /** A line in the pane. */
   say(line: string): void;
+  /** What the check depends on, as at the run's start, and the last passing test count (guard.ts). */
+  guard?: LoopGuard;
 }
 
 export function requestStop(rt: LoopRuntime, reason: string): void {

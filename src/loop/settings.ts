@@ -27,6 +27,11 @@ export interface LoopSettings {
   noProgressLimit: number;
   /** Stop when an item is left failed, instead of going on to the next (absent: go on). */
   stopOnFailure?: boolean;
+  /**
+   * Globs (git's :(glob) syntax, repo-relative) the check depends on besides the files its
+   * command names: --protect and the config's loop.protect. A change to them is tampering.
+   */
+  protect?: string[];
 }
 
 export const LOOP_DEFAULTS = {

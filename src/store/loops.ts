@@ -30,6 +30,10 @@ export const ITERATION_OUTCOMES = [
   "rate-limited",
   "auth",
   "interrupted",
+  // The check's files or its script were changed, or its test count fell sharply.
+  "tampered",
+  // HEAD no longer descends from the iteration's start (reset, rebase, amend), or left the branch.
+  "history-rewritten",
 ] as const;
 export type IterationOutcome = (typeof ITERATION_OUTCOMES)[number];
 

@@ -294,6 +294,135 @@ describe("agentmux loop: the scenario corpus (one item, fake agent)", () => {
   });
 });
 
+/** A repo whose check counts the files in tests/ (4 at the start) with a script, check.sh. */
+function setupWithCheck(items: string[]): ReturnType<typeof setup> {
+  const s = setup(items);
+  writeFileSync(
+    join(s.repo, "check.sh"),
+    '#!/bin/sh\nn=$(ls tests | wc -l)\necho "# tests $n"\n[ "$n" -gt 0 ]\n',
+    { mode: 0o755 },
+  );
+  mkdirSync(join(s.repo, "tests"));
+  for (const t of ["a", "b", "c", "d"]) writeFileSync(join(s.repo, "tests", `${t}.t`), `${t}\n`);
+  git(s.repo, "add", "-A");
+  git(s.repo, "commit", "-q", "-m", "check and tests");
+  return s;
+}
+
+describe("agentmux loop: the adversarial corpus (work that games the evidence)", () => {
+  it.each([
+    {
+      name: "check-rewritten",
+      options: [],
+      steps: [
+        "write:p.txt=x",
+        "write:check.sh=echo '# tests 1'",
+        "commit:Add the parser",
+        "tick:Add the parser",
+      ],
+      outcome: "tampered",
+      reason: /files the check depends on changed since the loop started: check\.sh/,
+    },
+    {
+      name: "tests-deleted-protected",
+      options: ["--protect", "tests/**"],
+      steps: ["write:p.txt=x", "rm:tests/b.t", "rm:tests/c.t", "commit:Add the parser"],
+      outcome: "tampered",
+      reason: /changed since the loop started: tests\/b\.t, tests\/c\.t/,
+    },
+    {
+      name: "history-rewritten",
+      options: [],
+      steps: [
+        "write:p.txt=x",
+        "git:add -A",
+        "git:commit -q --amend -m amended",
+        "tick:Add the parser",
+      ],
+      outcome: "history-rewritten",
+      reason: /no longer descends from the iteration's start commit/,
+    },
+    {
+      name: "branch-left",
+      options: [],
+      steps: ["git:checkout -q -b side", "write:p.txt=x", "commit:Add the parser"],
+      outcome: "history-rewritten",
+      reason: /left branch main for side/,
+    },
+    {
+      name: "commit-elsewhere",
+      options: [],
+      steps: [
+        "git:checkout -q -b side",
+        "write:p.txt=x",
+        "commit:Add the parser",
+        "git:checkout -q main",
+        "tick:Add the parser",
+      ],
+      outcome: "unverified",
+      reason: /without a commit/,
+    },
+    {
+      name: "empty-commit",
+      options: [],
+      steps: ["git:commit -q --allow-empty -m parser", "tick:Add the parser"],
+      outcome: "unverified",
+      reason: /without a commit/,
+    },
+  ])("$name -> $outcome, box unticked", async ({ name, options, steps, outcome, reason }) => {
+    const s = setupWithCheck(["Add the parser"]);
+    const st = await loop(
+      s,
+      name,
+      ["--check", "sh check.sh", "--attempts", "1", ...options],
+      steps,
+    );
+    expect(st.loop.items[0]).toMatchObject({
+      state: outcome === "unverified" ? "unverified" : "failed",
+    });
+    expect(st.loop.items[0]?.reason).toMatch(reason);
+    expect(prd(s.repo)).toContain("- [ ] Add the parser");
+    expect(readFileSync(st.logPath, "utf8")).toContain(`${outcome}:`);
+  });
+
+  it("tests deleted without --protect: the test count's sharp fall is tampering", async () => {
+    const s = setupWithCheck(["Add the parser", "Add the printer"]);
+    const st = await loop(
+      s,
+      "count-fell",
+      ["--check", "sh check.sh", "--attempts", "1"],
+      [
+        "when-item:parser",
+        "write:p.txt=x",
+        "commit:Add the parser",
+        "end-when",
+        "when-item:printer",
+        "write:q.txt=x",
+        "rm:tests/a.t",
+        "rm:tests/b.t",
+        "rm:tests/c.t",
+        "commit:Add the printer",
+        "end-when",
+      ],
+    );
+    expect(st.loop.items.map((i) => i.state)).toEqual(["done", "failed"]);
+    expect(st.loop.items[1]?.reason).toMatch(/test count fell from 4 to 1/);
+    expect(prd(s.repo)).toContain("- [ ] Add the printer");
+  });
+
+  it("honest work beside a protected check is still done", async () => {
+    const s = setupWithCheck(["Add the parser"]);
+    const st = await loop(
+      s,
+      "honest-guarded",
+      ["--check", "sh check.sh", "--protect", "tests/**"],
+      ["write:p.txt=x", "write:tests/e.t=a new test is work", "commit:Add the parser"],
+    );
+    expect(st.loop.items[0]).toMatchObject({ state: "done", checkPassed: true });
+    expect(prd(s.repo)).toContain("- [x] Add the parser");
+  });
+});
+
 describe("agentmux loop: bad input is refused before anything is recorded", () => {
   it.each([
     ["missing PRD", ["--prd", "NOPE.md"], /does not exist/],
@@ -302,6 +431,7 @@ describe("agentmux loop: bad input is refused before anything is recorded", () =
     ["bad duration", ["--timeout", "soon"], /expected a duration/],
     ["bad start spacing", ["--start-spacing", "2 parsecs"], /--start-spacing: expected a duration/],
     ["unknown agent", ["--agent", "ralphy"], /Expected --agent of/],
+    ["a protect glob outside the tree", ["--protect", "../x/**"], /--protect: expected a glob/],
   ])("%s", async (_name, args, message) => {
     const s = setup(["Add the parser"]);
     writeFileSync(join(s.repo, "EMPTY.md"), "# nothing to do\n");

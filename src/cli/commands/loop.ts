@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { topLevel } from "../../git/git.js";
 import { readPrd } from "../../loop/checklist-read.js";
 import { loopStatus } from "../../loop/items.js";
@@ -7,7 +9,7 @@ import { launch, resolveCwd, type LaunchRequest } from "../../sessions/launch.js
 import type { AgentName } from "../../sessions/types.js";
 import { statusJson } from "../../sessions/view.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, intOption, parse, str } from "../args.js";
+import { flag, intOption, list, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
 import { startMonitorFor } from "../../monitor/autostart.js";
@@ -34,6 +36,9 @@ Options:
   --attempts N            counted attempts per item before it is left failed (default ${LOOP_DEFAULTS.attempts});
                           the loop then goes on to the next item
   --stop-on-failure       stop the loop when an item is left failed instead of going on
+  --protect GLOB          files the check depends on besides those its command names, e.g.
+                          'test/**' (repeatable; config: loop.protect). An iteration that
+                          changes or deletes them is "tampered", never done
   --iteration-timeout DUR one agent's time limit, then it is stopped: timeout (default 60m)
   --timeout DUR           the whole loop's time limit (default none)
   --parallel N            items at once, each in its own git worktree and branch (default 1)
@@ -63,7 +68,35 @@ function settingsFrom(p: ReturnType<typeof parse>, prd: string): LoopSettings {
     ...startSpacing(str(p, "start-spacing")),
     noProgressLimit: LOOP_DEFAULTS.noProgressLimit,
     ...(flag(p, "stop-on-failure") ? { stopOnFailure: true } : {}),
+    ...(list(p, "protect").length > 0 ? { protect: list(p, "protect") } : {}),
   };
+}
+
+/** A protect glob is repo-relative: an absolute path or one leaving the tree can never match. */
+function checkGlob(g: string): void {
+  if (g.trim() === "" || g.startsWith("/") || g.split("/").includes("..")) {
+    throw new AgentmuxError(
+      "usage",
+      `--protect: expected a glob relative to the repository's top, got ${show(g)}`,
+      { hint: "--protect 'test/**' --protect 'check.sh'" },
+    );
+  }
+}
+
+const TEST_DIRS = ["test", "tests", "__tests__", "spec"];
+
+/**
+ * Offer the test directories when nothing is protected beyond the check's own
+ * files: not a default, because agents are told to write tests first and an
+ * honest item may edit an existing test file.
+ */
+function protectTip(cwd: string, globs: readonly string[] | undefined): string[] {
+  if (globs !== undefined && globs.length > 0) return [];
+  const dirs = TEST_DIRS.filter((d) => existsSync(join(cwd, d)));
+  if (dirs.length === 0) return [];
+  return [
+    `  tip:      ${dirs.map((d) => `--protect '${d}/**'`).join(" ")} makes deleting or rewriting existing tests "tampered"`,
+  ];
 }
 
 /** --start-spacing: 0 means no spacing and no jitter; jitter is at most half the spacing. */
@@ -91,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       parallel: { type: "string" },
       "start-spacing": { type: "string" },
       "stop-on-failure": { type: "boolean" },
+      protect: { type: "string", multiple: true },
       ...SESSION_OPTIONS,
     },
     USAGE,
@@ -161,6 +195,10 @@ export async function main(argv: string[]): Promise<number> {
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
+    // The config's globs join the flag's, recorded in the spec: a restart judges by the same rules.
+    const globs = [...(ctx.config().loop?.protect ?? []), ...(settings.protect ?? [])];
+    for (const g of globs) checkGlob(g);
+    if (globs.length > 0) req.loop = { ...settings, protect: [...new Set(globs)] };
     const { session, run } = await launch(ctx, req);
     startMonitorFor(ctx, flag(p, "json"));
     // The driver records the items too (and again before every iteration);
@@ -188,6 +226,7 @@ export async function main(argv: string[]): Promise<number> {
         `  progress: agentmux status ${session.name}`,
         `  follow:   agentmux tail ${session.name} -f`,
         `  attach:   agentmux attach ${session.name}   (detach with Ctrl-b d)`,
+        ...protectTip(cwd, req.loop?.protect),
       ].join("\n"),
     );
     return 0;
