@@ -53,10 +53,13 @@ export function gitEnvFor(base: NodeJS.ProcessEnv = process.env): NodeJS.Process
 export async function runGit(
   cwd: string,
   args: readonly string[],
-  opts: GitOptions & { config?: readonly string[] } = {},
+  opts: GitOptions & { config?: readonly string[]; indexFile?: string } = {},
 ): Promise<GitResult> {
   const full = [...(opts.config ?? []).flatMap((c) => ["-c", c]), ...args];
-  const res = await run("git", full, { cwd, env: gitEnvFor(opts.env) });
+  const env = gitEnvFor(opts.env);
+  // Set after gitEnvFor drops inherited overrides: a private index is this adapter's own choice.
+  if (opts.indexFile !== undefined) env.GIT_INDEX_FILE = opts.indexFile;
+  const res = await run("git", full, { cwd, env });
   if (res.spawnError) {
     // Node reports a missing cwd as "spawn git ENOENT", same as a missing git.
     if (!existsSync(cwd)) return { exitCode: null, stdout: "", stderr: "", notRepo: true };

@@ -5,6 +5,7 @@ import { summaryLine, type NotifyEvent } from "../notify/summary.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { runEvidence } from "./run-evidence.js";
 import { decideVerdict } from "../verify/verdict.js";
+import { recordEnd } from "../verify/since.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
@@ -121,6 +122,9 @@ async function settle(
   const store = ctx.store();
   const spec = session.spec as SessionSpec;
   const evidence: Evidence = await runEvidence(spec, run, logSettled);
+  // The tree as the run left it, so `verify` judges the run and not later edits.
+  // A loop's own PRD and notes are filtered from `uncommitted` but still dirty the tree.
+  await recordEnd(spec.cwd, evidence, evidence.uncommitted.length > 0 || spec.loop !== undefined);
   const verdict: Verdict | null =
     state === "lost"
       ? null

@@ -3,6 +3,7 @@ import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { runEvidence } from "../../sessions/run-evidence.js";
+import { changesSinceEnd, type RecordedEvidence, type SinceEnd } from "../../verify/since.js";
 import { decideVerdict } from "../../verify/verdict.js";
 import { AgentmuxError } from "../../util/errors.js";
 import { flag, onePositional, parse, str } from "../args.js";
@@ -14,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   const p = parse("verify", argv, {}, USAGE);
   if (flag(p, "help")) {
     out(
-      `${USAGE}\n\nRe-checks with git what the latest run changed since it started: commits, files\nchanged, uncommitted files, and the verdict (verified, no-changes, failed, unverifiable, or unverified: PRD boxes\nticked with no commit behind them).\nExit status 0 only when the verdict is "verified".`,
+      `${USAGE}\n\nThe latest run's verdict, judged on what the run left when it ended (its start and end\ncommits and its uncommitted changes, recorded then): commits, files changed, uncommitted files,\nand the verdict (verified, no-changes, failed, unverifiable, or unverified: PRD boxes ticked\nwith no commit behind them). What changed in the tree since the run ended is reported\nseparately and does not change the verdict. A run still going is judged on the tree as it is.\nExit status 0 only when the verdict is "verified".`,
     );
     return 0;
   }
@@ -25,8 +26,11 @@ export async function main(argv: string[]): Promise<number> {
     const { run } = await refreshSession(ctx, session);
     if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
     const spec = session.spec as SessionSpec;
-    const evidence = await runEvidence(spec, run);
     const finished = run.state !== "starting" && run.state !== "running";
+    // A finished run is judged on its record; one still going (or recorded without evidence) live.
+    const recorded: RecordedEvidence | null = finished ? run.evidence : null;
+    const evidence: RecordedEvidence = recorded ?? (await runEvidence(spec, run));
+    const since = recorded ? await changesSinceEnd(spec.cwd, recorded) : null;
     const verdict = finished
       ? decideVerdict({ exitCode: run.exitCode, signal: run.signal, evidence })
       : null;
@@ -38,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
         exitCode: run.exitCode,
         signal: run.signal,
         verdict,
+        judged: recorded ? "at-end" : "now",
         evidence,
+        since,
       });
     } else {
       out(
@@ -53,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
             (t) =>
               `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : `NO COMMIT behind it${t.why ? ` (${t.why})` : ""}`}`,
           ),
+          ...(recorded ? sinceLines(run.endedAt, recorded, since) : []),
         ].join("\n"),
       );
     }
@@ -60,4 +67,28 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+/** The record the verdict is based on, and what changed after it (not part of the verdict). */
+function sinceLines(
+  endedAt: string | null,
+  recorded: RecordedEvidence,
+  since: SinceEnd | null,
+): string[] {
+  const at = recorded.headCommit?.slice(0, 8) ?? "no commit";
+  const lines = [`  judged as the run left it${endedAt ? ` at ${endedAt}` : ""} (HEAD ${at})`];
+  if (since === null) return lines;
+  const parts: string[] = [];
+  if (since.rewritten) parts.push("history rewritten (HEAD no longer descends from the run's end)");
+  if (since.commits.length > 0) parts.push(`${since.commits.length} commit(s)`);
+  if (since.files.length > 0) {
+    const shown = since.files.slice(0, 5).join(", ") + (since.files.length > 5 ? ", …" : "");
+    parts.push(`${since.files.length} file(s) differ (${shown})`);
+  }
+  lines.push(
+    parts.length === 0
+      ? "  since the run ended: nothing changed"
+      : `  since the run ended: ${parts.join(", ")}; not part of this verdict${since.exact ? "" : " (the run's uncommitted changes were not recorded: they are counted here too)"}`,
+  );
+  return lines;
 }
