@@ -72,9 +72,7 @@ export function startLine(e: StartEntry): string {
 function statusOf(e: EndEntry): string {
   switch (e.state) {
     case "succeeded":
-      return e.verdict === "failed" || e.verdict === "no-changes" || e.verdict === "unverified"
-        ? STATUS.warn
-        : STATUS.ok;
+      return e.verdict === "verified" || e.verdict === "unverifiable" ? STATUS.ok : STATUS.warn;
     case "failed":
       return STATUS.failed;
     case "killed":

@@ -2,7 +2,8 @@ import type { TemplateVar } from "./template.js";
 
 /** What a notification is about: one run that ended. */
 export type NotifyState = "succeeded" | "failed" | "killed" | "lost";
-export type NotifyVerdict = "verified" | "no-changes" | "failed" | "unverifiable" | "unverified";
+export type NotifyVerdict =
+  "verified" | "no-changes" | "failed" | "unverifiable" | "unverified" | "history-rewritten";
 
 export interface NotifyEvent {
   name: string;

@@ -14,8 +14,12 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
 
 export type AgentName = "codex" | "claude" | "ralphy" | "cmd" | "demo";
 
-/** unverified: it exited 0, but ticked PRD items with no commits behind them (verify/prd-ticks.ts). */
-export type Verdict = "verified" | "no-changes" | "failed" | "unverifiable" | "unverified";
+/**
+ * unverified: it exited 0, but ticked PRD items with no commits behind them (verify/prd-ticks.ts).
+ * history-rewritten: HEAD no longer descends from the start commit (reset, rebase, amend).
+ */
+export type Verdict =
+  "verified" | "no-changes" | "failed" | "unverifiable" | "unverified" | "history-rewritten";
 
 /** What git says happened since a run started. */
 export interface Evidence {
@@ -29,6 +33,8 @@ export interface Evidence {
   uncommitted: string[];
   /** Runs given --prd: which boxes it ticked and which have commits behind them. */
   prd?: PrdTicks;
+  /** HEAD no longer descends from startCommit: the "commits since" are a rewritten history. */
+  historyRewritten?: boolean;
   /** Last lines of the run's output, ANSI stripped. */
   tail: string[];
 }

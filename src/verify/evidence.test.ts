@@ -110,7 +110,7 @@ describe("gatherEvidence", () => {
     });
   });
 
-  it("start commit rewritten away (amend): the new commit is reported", async () => {
+  it("start commit rewritten away (amend): the new commit is reported, and the rewrite", async () => {
     const dir = tempRepo();
     const start = commitFile(dir, "a.txt", "wip");
     write(dir, "b.txt");
@@ -122,6 +122,7 @@ describe("gatherEvidence", () => {
       headCommit: head,
       commits: [{ sha: head, subject: "wip, finished" }],
       filesChanged: ["b.txt"],
+      historyRewritten: true,
     });
   });
 
@@ -137,7 +138,19 @@ describe("gatherEvidence", () => {
       commits: [],
       filesChanged: ["dirty.txt"],
       uncommitted: ["dirty.txt"],
+      historyRewritten: true,
     });
+  });
+
+  it("reset --hard to before the start, then new commits: history rewritten", async () => {
+    const dir = tempRepo();
+    const base = git(dir, "rev-parse", "HEAD");
+    const start = commitFile(dir, "a.txt", "the user's commit");
+    git(dir, "reset", "-q", "--hard", base);
+    commitFile(dir, "b.txt", "the agent's work");
+    const ev = await gatherEvidence({ cwd: dir, startCommit: start, env: envFor(dir) });
+    expect(ev.historyRewritten).toBe(true);
+    expect(ev.commits.map((c) => c.subject)).toEqual(["the agent's work"]);
   });
 
   it("fails loudly on a broken repository rather than reporting no changes", async () => {

@@ -6,6 +6,7 @@ import {
   type Commit,
   type GitOptions,
 } from "../git/git.js";
+import { isAncestor } from "../git/guard.js";
 import { headFromFiles } from "../git/head-file.js";
 import type { Evidence } from "../sessions/types.js";
 import { readTail } from "./tail.js";
@@ -28,9 +29,10 @@ export interface GatherOptions extends GitOptions {
 
 /**
  * What git says happened since a run started. This sits between an agent's
- * exit and the user's notification, so it spawns at most three git processes,
- * all at once: `status` (repo?, HEAD, dirty files), `log` (commits) and `diff`
- * (committed changes). A fourth runs only when the start commit has vanished.
+ * exit and the user's notification, so it spawns at most four git processes,
+ * all at once: `status` (repo?, HEAD, dirty files), `log` (commits), `diff`
+ * (committed changes) and `merge-base --is-ancestor` (history rewritten?).
+ * A fifth runs only when the start commit has vanished.
  *
  * log/diff name "HEAD" instead of waiting for status to report the sha: the
  * agent has exited, so HEAD is not moving, and the answers are read together.
@@ -42,10 +44,15 @@ export async function gatherEvidence(opts: GatherOptions): Promise<Evidence> {
   const git: GitOptions = opts.env === undefined ? {} : { env: opts.env };
   const unmoved = start !== null && headFromFiles(cwd) === start;
   const { logPath, tailAfter } = opts;
-  const [status, commits, committed, tail] = await Promise.all([
+  const [status, commits, committed, descends, tail] = await Promise.all([
     statusSnapshot(cwd, git),
     unmoved ? NOTHING : settle(commitsBetween(cwd, start, "HEAD", git)),
     unmoved ? NOTHING : settle(filesChangedBetween(cwd, start, "HEAD", git)),
+    // Alongside the others, so it adds no wait: a reset, rebase or amend under
+    // the run would otherwise pass its rewritten commits off as new work.
+    unmoved || start === null
+      ? Promise.resolve(true)
+      : isAncestor(cwd, start, "HEAD", git).catch(() => true),
     logPath === undefined
       ? []
       : (tailAfter ?? Promise.resolve()).then(() => readTail(logPath, opts.tailLines ?? 20)),
@@ -62,8 +69,10 @@ export async function gatherEvidence(opts: GatherOptions): Promise<Evidence> {
     };
   }
   const history = await committedHistory(cwd, start, status.head, commits, committed, git);
+  const rewritten = status.head !== null && status.head !== start && !descends;
   return {
     ...base,
+    ...(rewritten ? { historyRewritten: true } : {}),
     isRepo: true,
     headCommit: status.head,
     commits: history.commits,

@@ -31,6 +31,20 @@ describe("decideVerdict", () => {
     ["signal reported with exit 0", 0, "SIGTERM", ev({ commits: [commit] }), "failed"],
     ["unknown exit (runner lost)", null, null, ev({ commits: [commit] }), "failed"],
     ["crash outside a repo is still a failure", 1, null, ev({ isRepo: false }), "failed"],
+    [
+      "commits on a rewritten history are not work",
+      0,
+      null,
+      ev({ commits: [commit], filesChanged: ["a"], historyRewritten: true }),
+      "history-rewritten",
+    ],
+    [
+      "a crash that also rewrote history is a crash",
+      1,
+      null,
+      ev({ commits: [commit], historyRewritten: true }),
+      "failed",
+    ],
   ])("%s", (_name, exitCode, signal, evidence, expected) => {
     expect(decideVerdict({ exitCode, signal, evidence })).toBe(expected);
   });

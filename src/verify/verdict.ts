@@ -3,7 +3,10 @@ import type { Evidence, Verdict } from "../sessions/types.js";
 export interface VerdictInput {
   exitCode: number | null;
   signal: string | null;
-  evidence: Pick<Evidence, "isRepo" | "commits" | "filesChanged" | "uncommitted" | "prd">;
+  evidence: Pick<
+    Evidence,
+    "isRepo" | "commits" | "filesChanged" | "uncommitted" | "prd" | "historyRewritten"
+  >;
 }
 
 /**
@@ -15,6 +18,8 @@ export interface VerdictInput {
 export function decideVerdict({ exitCode, signal, evidence }: VerdictInput): Verdict {
   if (signal !== null || exitCode !== 0) return "failed";
   if (!evidence.isRepo) return "unverifiable";
+  // The commits "since the start" of a rewritten history are not this run's work.
+  if (evidence.historyRewritten === true) return "history-rewritten";
   // A box ticked with nothing behind it is a claim the work does not support.
   if ((evidence.prd?.unbacked.length ?? 0) > 0) return "unverified";
   const changed =
