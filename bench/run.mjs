@@ -318,6 +318,10 @@ try {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });
   }
+  if (want("truth")) {
+    const { benchTruth } = await import("./truth.mjs");
+    await benchTruth({ env, tmp, cli, report });
+  }
 } finally {
   try {
     execFileSync("tmux", ["-S", socket, "kill-server"], { stdio: "ignore" });

@@ -134,3 +134,39 @@ describe("supervising ralphy: a commit backs one item, not every look-alike", ()
     for (const t of prd.ticks) if (!t.backed) expect(t.why).toMatch(/another item/);
   });
 });
+
+describe("supervising ralphy: work that only looks like work", () => {
+  it.each([
+    { mode: "uncommitted", verdict: "unverified", backed: [false, false] },
+    { mode: "empty", verdict: "unverified", backed: [false, false] },
+    { mode: "branch", verdict: "unverified", backed: [false, false] },
+    { mode: "amend", verdict: "history-rewritten", backed: [true, false] },
+  ])("$mode -> $verdict", async ({ mode, verdict, backed }) => {
+    const w = new World();
+    const repo = tempRepo();
+    writeFileSync(
+      join(repo, "PRD.md"),
+      "# Plan\n- [ ] parse the config file\n- [ ] send the email\n",
+    );
+    git(repo, "add", "PRD.md");
+    git(repo, "commit", "-qm", "plan");
+    const env = {
+      PATH: `${fakeBin(w.root)}:${process.env.PATH ?? ""}`,
+      IS_SANDBOX: "1",
+      FAKE_RALPHY_WORK: mode === "amend" ? "1" : "1,2",
+      FAKE_RALPHY_MODE: mode,
+    };
+    const r = await w.cli(
+      ["run", "ralphy", "--claude", "--prd", "PRD.md", "--name", "r", "--cwd", repo, "--no-notify"],
+      { env },
+    );
+    expect(r.stderr).toBe("");
+    const s = await w.waitEnded("r");
+    expect(s.verdict).toBe(verdict);
+    const prd = (s.evidence as unknown as { prd: { ticks: { backed: boolean }[] } }).prd;
+    expect(prd.ticks.map((t) => t.backed)).toEqual(backed);
+    const v = await w.cli(["verify", "r"], { env });
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(new RegExp(`^r: ${verdict}`));
+  });
+});
