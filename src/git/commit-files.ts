@@ -5,6 +5,8 @@ export interface CommitWithFiles {
   subject: string;
   /** Repo-relative paths the commit touched (against its first parent; renames as two paths). */
   files: string[];
+  /** Parent shas: with them a caller can tell whether `from` is still an ancestor, without asking git again. */
+  parents?: string[];
 }
 
 const RS = "\u001e";
@@ -12,7 +14,9 @@ const US = "\u001f";
 
 /**
  * Commits reachable from `to` but not from `from` (all of them when from is
- * null), oldest first, each with the files it touched. A loop uses this to
+ * null), oldest first, each with the files it touched and its parents.
+ * `from` is an ancestor of `to` exactly when one of these has `from` as a
+ * parent (or to is from): the commit next to it on the path between them. A loop uses this to
  * tell work from bookkeeping: a commit that only ticks the PRD is not work.
  */
 export async function commitsWithFiles(
@@ -32,7 +36,7 @@ export async function commitsWithFiles(
     "--no-renames",
     "--name-only",
     "-z",
-    `--format=${RS}%H${US}%s`,
+    `--format=${RS}%H${US}%P${US}%s`,
     from === null ? to : `${from}..${to}`,
     "--",
   ];
@@ -45,7 +49,8 @@ export async function commitsWithFiles(
     // "<sha>\x1f<subject>\0\n<file>\0<file>\0" (-z ends the header with NUL; a newline precedes the files).
     const nul = record.indexOf("\0");
     const head = nul === -1 ? record : record.slice(0, nul);
-    const [sha = "", subject = ""] = head.split(US);
+    const [sha = "", parents = "", ...rest] = head.split(US);
+    const subject = rest.join(US);
     const files =
       nul === -1
         ? []
@@ -54,7 +59,7 @@ export async function commitsWithFiles(
             .replace(/^\n/, "")
             .split("\0")
             .filter((f) => f !== "");
-    commits.push({ sha, subject, files });
+    commits.push({ sha, subject, files, parents: parents.split(" ").filter((p) => p !== "") });
   }
   return commits;
 }

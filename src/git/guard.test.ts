@@ -82,3 +82,41 @@ describe("protectedChanges (real repository)", () => {
     expect(await protectedChanges(dir, start, [{ path: "a*.sh", glob: true }], opts)).toEqual([]);
   });
 });
+
+describe("commitsWithFiles parents tell ancestry as isAncestor does (real repository)", () => {
+  it.each<[string, (dir: string, start: string) => void]>([
+    ["linear work", (dir) => (write(dir, "a.txt"), commit(dir, "a"))],
+    [
+      "a merge",
+      (dir, start) => {
+        git(dir, "checkout", "-q", "-b", "side");
+        write(dir, "s.txt");
+        commit(dir, "s");
+        git(dir, "checkout", "-q", "main");
+        write(dir, "m.txt");
+        commit(dir, "m");
+        git(dir, "merge", "-q", "--no-edit", "side");
+        void start;
+      },
+    ],
+    ["amend of the start", (dir) => git(dir, "commit", "-q", "--amend", "-m", "rewritten")],
+    [
+      "reset below the start, new work",
+      (dir) => {
+        git(dir, "reset", "-q", "--hard", "HEAD~1");
+        write(dir, "b.txt");
+        commit(dir, "b");
+      },
+    ],
+  ])("%s", async (_name, act) => {
+    const dir = tempRepo();
+    write(dir, "base.txt");
+    const start = commit(dir, "base");
+    act(dir, start);
+    const { commitsWithFiles } = await import("./commit-files.js");
+    const commits = await commitsWithFiles(dir, start, "HEAD", opts);
+    const head = git(dir, "rev-parse", "HEAD");
+    const byParents = head === start || commits.some((c) => c.parents?.includes(start));
+    expect(byParents).toBe(await isAncestor(dir, start, head, opts));
+  });
+});

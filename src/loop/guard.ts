@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isAncestor, protectedChanges } from "../git/guard.js";
+import { protectedChanges } from "../git/guard.js";
 import { packageScript, protectedPaths, tamperReason, type ProtectedPath } from "./protect.js";
 
 /**
@@ -80,13 +80,15 @@ export async function inspect(
     cwdRel: string;
     startCommit: string | null;
     endCommit: string | null;
+    /** HEAD no longer descends from startCommit (item-evidence.ts worked it out from the log). */
+    rewritten: boolean;
     startBranch: string | null | undefined;
     endBranch: string | null;
   },
 ): Promise<GuardFindings> {
   let rewritten: string | null = null;
   const { startCommit: start, endCommit: end } = at;
-  if (start !== null && end !== null && end !== start && !(await isAncestor(at.cwd, start, end))) {
+  if (start !== null && end !== null && at.rewritten) {
     rewritten = `history was rewritten: HEAD (${end.slice(0, 8)}) no longer descends from the iteration's start commit ${start.slice(0, 8)} (reset, rebase or amend); its commits are not counted as work`;
   } else if (start !== null && end === null) {
     rewritten = `history was rewritten: HEAD no longer points at a commit (it started at ${start.slice(0, 8)})`;

@@ -16,6 +16,8 @@ export interface IterationEvidence {
   tickedOthers?: string[];
   /** HEAD's branch at the end (null: detached); absent in records made before it was kept. */
   branch?: string | null;
+  /** HEAD no longer descends from startCommit (reset, rebase, amend): the commits are not new work. */
+  rewritten?: boolean;
 }
 
 /**
@@ -43,14 +45,21 @@ export async function iterationEvidence(
       ? []
       : (logged ?? (await commitsWithFiles(cwd, startCommit, head, opts)));
   const work = commits.filter((c) => c.files.some((f) => !skip.has(f)));
+  // The start is an ancestor of HEAD iff a commit of the range has it as a parent.
+  const rewritten =
+    startCommit !== null &&
+    head !== null &&
+    head !== startCommit &&
+    !commits.some((c) => c.parents?.includes(startCommit) ?? false);
   const files = [...new Set(work.flatMap((c) => c.files).filter((f) => !skip.has(f)))].sort();
   return {
     startCommit,
     endCommit: head,
-    commits,
+    commits: commits.map(({ sha, subject, files }) => ({ sha, subject, files })),
     workCommits: work.length,
     files,
     uncommitted: status.files.filter((f) => !skip.has(f)),
     branch: status.branch,
+    ...(rewritten ? { rewritten: true } : {}),
   };
 }

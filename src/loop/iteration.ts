@@ -241,6 +241,7 @@ export async function runIteration(
     cwdRel: rt.cwdRel,
     startCommit,
     endCommit: evidence.endCommit,
+    rewritten: evidence.rewritten === true,
     startBranch,
     endBranch: evidence.branch ?? null,
   });

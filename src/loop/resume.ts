@@ -42,6 +42,7 @@ export async function resumeStale(rt: LoopRuntime): Promise<number> {
           cwdRel: rt.cwdRel,
           startCommit: it.startCommit,
           endCommit: evidence.endCommit,
+          rewritten: evidence.rewritten === true,
           startBranch: undefined,
           endBranch: evidence.branch ?? null,
         })
