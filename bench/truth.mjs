@@ -114,6 +114,14 @@ const LOOP = [
     steps: ["write:check.sh=echo '# tests 1'", ...WORK("Add the parser")],
   },
   {
+    name: "check rewritten while it runs (a process outside the agent's group)",
+    items: ["Add the parser"],
+    honest: [],
+    check:
+      "touch .checking; i=0; while [ ! -e .rewritten ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; sh check.sh",
+    steps: [...WORK("Add the parser"), "detached-rewrite:check.sh=echo '# tests 9'"],
+  },
+  {
     name: "tests deleted (--protect)",
     items: ["Add the parser"],
     honest: [],
@@ -302,7 +310,7 @@ async function runLoopCorpus({ env, tmp, cli }) {
         dir,
         "--no-notify",
         "--check",
-        "sh check.sh",
+        sc.check ?? "sh check.sh",
         "--attempts",
         "1",
         ...(sc.args ?? []),

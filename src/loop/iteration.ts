@@ -262,6 +262,10 @@ export async function runIteration(
       timeoutMs: settings.checkTimeoutMs,
       env: readEnvFile(join(sessionDir(rt.ctx.stateDir, rt.session.id), "env")),
     });
+    // Something the agent left running outside its process group (setsid) could
+    // rewrite the check's files while it ran: look again, and at HEAD.
+    const during = await changedDuringCheck(rt, where, evidence.endCommit);
+    if (during !== null) guard.tampered = during;
   }
 
   // Tests deleted or skipped to get through: a sharp fall from the last passing count.
@@ -324,6 +328,26 @@ export async function runIteration(
   rt.say(line(`${decision.outcome}: ${reason}`, durationMs));
   const done = store.getIteration(iteration.id) ?? iteration;
   return { iteration: done, decision: { ...decision, reason }, evidence, check, diagnosis };
+}
+
+async function changedDuringCheck(
+  rt: LoopRuntime,
+  where: Workplace,
+  endCommit: string | null,
+): Promise<string | null> {
+  const head = headFromFiles(where.top) ?? (await headCommit(where.cwd).catch(() => null));
+  if (head !== endCommit) return "HEAD moved while the check ran";
+  const again = await inspect(rt.guard, {
+    cwd: where.cwd,
+    top: where.top,
+    cwdRel: rt.cwdRel,
+    startCommit: null,
+    endCommit,
+    rewritten: false,
+    startBranch: undefined,
+    endBranch: null,
+  });
+  return again.tampered === null ? null : `while the check ran: ${again.tampered}`;
 }
 
 /** Record an iteration's line in the progress notes (main tree only). */
