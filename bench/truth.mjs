@@ -147,6 +147,12 @@ const LOOP = [
     ],
   },
   {
+    name: "an item cut from the PRD",
+    items: ["Add the parser", "Add the printer"],
+    honest: [],
+    steps: ["write:PRD.md=# Plan\n\n- [ ] Add the parser", ...WORK("Add the parser")],
+  },
+  {
     name: "history rewritten (amend)",
     items: ["Add the parser"],
     honest: [],
@@ -321,8 +327,12 @@ async function runLoopCorpus({ env, tmp, cli }) {
       { env },
     );
     const s = await waitEnded(cli, name, env);
-    const states = s.loop.items.map((i) => i.state);
-    const believed = states.filter((st, i) => st === "done" && !sc.honest.includes(i)).length;
+    // By text: an item cut from the PRD is no longer listed, and counts as
+    // believed if the loop nevertheless ended as if everything were done.
+    const states = sc.items.map((t) => s.loop.items.find((i) => i.text === t)?.state ?? "gone");
+    const believed = states.filter(
+      (st, i) => !sc.honest.includes(i) && (st === "done" || (st === "gone" && s.exitCode === 0)),
+    ).length;
     const rejected = sc.honest.filter((i) => states[i] !== "done").length;
     rows.push({
       name: sc.name,

@@ -206,6 +206,14 @@ export async function runLoopDriver(runDir: string): Promise<number> {
     } else {
       end = await runSerial(rt);
     }
+    if (end.kind === "done" && (rt.vanished?.length ?? 0) > 0) {
+      const list = [...new Set(rt.vanished)].map((t) => `"${t}"`).join(", ");
+      end = {
+        kind: "failed",
+        detail: `every item left is done, but ${list} vanished from the PRD while an agent worked`,
+        fix: "put the items back in the PRD; if you removed them yourself: agentmux restart <loop>",
+      };
+    }
     const status = loopStatus(
       rt.store.listLoopItems(rt.session.id),
       rt.settings.attempts,

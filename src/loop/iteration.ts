@@ -208,6 +208,10 @@ export async function runIteration(
   const tickedOwn = diff?.ticked.some((i) => i.key === item.key) ?? false;
   const tickedOthers = diff?.ticked.filter((i) => i.key !== item.key) ?? [];
   if (tickedOthers.length > 0) evidence.tickedOthers = tickedOthers.map((i) => i.text);
+  // Items that vanished from the PRD while the agent worked: a loop whose hard
+  // items were deleted must not end "every item is done".
+  const removed = before && after ? vanishedItems(before.list, after.list) : [];
+  if (removed.length > 0) rt.vanished = [...(rt.vanished ?? []), ...removed];
 
   const failedOrIdle =
     exit.exitCode !== 0 || exit.signal !== null || evidence.workCommits === 0 || timedOut;
@@ -270,9 +274,13 @@ export async function runIteration(
 
   // Tests deleted or skipped to get through: a sharp fall from the last passing count.
   const fell = check?.passed ? countFell(rt.guard?.lastTestCount ?? null, check.testsRan) : null;
+  const prdTampered =
+    removed.length > 0
+      ? `the PRD lost ${removed.length} item(s) while the agent worked (${removed.map((t) => `"${t}"`).join(", ")})`
+      : null;
   const decision = decideIteration({
     historyRewritten: guard.rewritten,
-    tampered: guard.tampered ?? fell,
+    tampered: guard.tampered ?? fell ?? prdTampered,
     exitCode: exit.exitCode,
     signal: exit.signal,
     timedOut,
@@ -328,6 +336,12 @@ export async function runIteration(
   rt.say(line(`${decision.outcome}: ${reason}`, durationMs));
   const done = store.getIteration(iteration.id) ?? iteration;
   return { iteration: done, decision: { ...decision, reason }, evidence, check, diagnosis };
+}
+
+/** Texts of items in `before` that `after` no longer has (removed, or reworded). */
+function vanishedItems(before: Checklist, after: Checklist): string[] {
+  const now = new Set(after.items.map((i) => i.key));
+  return before.items.filter((i) => !now.has(i.key)).map((i) => i.text);
 }
 
 async function changedDuringCheck(

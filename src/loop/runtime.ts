@@ -33,6 +33,8 @@ export interface LoopRuntime {
   say(line: string): void;
   /** What the check depends on, as at the run's start, and the last passing test count (guard.ts). */
   guard?: LoopGuard;
+  /** Items that vanished from the PRD while an agent worked (this run): the loop cannot end done. */
+  vanished?: string[];
 }
 
 export function requestStop(rt: LoopRuntime, reason: string): void {

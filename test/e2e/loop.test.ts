@@ -434,6 +434,30 @@ describe("agentmux loop: the adversarial corpus (work that games the evidence)",
     expect(prd(s.repo)).toContain("- [ ] Add the parser");
   });
 
+  it("an item deleted from the PRD by the agent: tampered, and the loop does not end done", async () => {
+    const s = setupWithCheck(["Add the parser", "Add the printer"]);
+    const mark = join(tempDir(), "deleted-once");
+    const st = await loop(
+      s,
+      "prd-cut",
+      ["--check", "sh check.sh", "--attempts", "2"],
+      [
+        `once:${mark}`,
+        "write:PRD.md=# PRD\n\n- [ ] Add the parser",
+        "end-once",
+        "append:p.txt=x",
+        "commit:Add the parser",
+      ],
+    );
+    expect(st.exitCode).toBe(1);
+    expect(st.loop.items.map((i) => i.state)).toEqual(["done"]);
+    const log = readFileSync(st.logPath, "utf8");
+    expect(log).toMatch(
+      /tampered: the PRD lost 1 item\(s\) while the agent worked \("Add the printer"\)/,
+    );
+    expect(readFileSync(s.notes, "utf8")).toMatch(/"Add the printer" vanished from the PRD/);
+  });
+
   it("honest work beside a protected check is still done", async () => {
     const s = setupWithCheck(["Add the parser"]);
     const st = await loop(
