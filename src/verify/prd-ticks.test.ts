@@ -75,6 +75,17 @@ describe("checkPrdTicks", () => {
     expect(r.unbacked).toEqual(["Add logout endpoint"]);
   });
 
+  it("items cut from the PRD are reported as removed", () => {
+    const r = checkPrdTicks({
+      path: "PRD.md",
+      before: prd("   "),
+      after: Buffer.from("# Plan\n- [x] Add a login page\n"),
+      commits: [c("a1", "feat: login page", ["src/login.ts"])],
+    });
+    expect(r.unbacked).toEqual([]);
+    expect(r.removed).toEqual(["Write the signup form", "Send welcome emails"]);
+  });
+
   it("boxes ticked before the run are not the run's ticks", () => {
     const r = checkPrdTicks({ path: "PRD.md", before: prd("x  "), after: prd("x  "), commits: [] });
     expect(r.ticks).toEqual([]);

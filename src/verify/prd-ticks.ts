@@ -33,6 +33,12 @@ export interface PrdTicks {
   ticks: TickCheck[];
   /** Texts of items ticked with no commit behind them. */
   unbacked: string[];
+  /**
+   * Texts of items the PRD had at the start and no longer has (deleted or
+   * reworded): a plan made shorter is not a plan done. Absent when none, and
+   * in records made before this was kept.
+   */
+  removed?: string[];
 }
 
 export function checkPrdTicks(input: {
@@ -65,7 +71,10 @@ export function checkPrdTicks(input: {
     return { text: item.text, commits: credit.commits, backed: true, how: credit.how };
   });
   const { total, checked } = summarize(after);
+  const now = new Set(after.items.map((i) => i.key));
+  const removed = before.items.filter((i) => !now.has(i.key)).map((i) => i.text);
   return {
+    ...(removed.length > 0 ? { removed } : {}),
     path: input.path,
     total,
     checked,

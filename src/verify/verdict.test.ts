@@ -39,6 +39,24 @@ describe("decideVerdict", () => {
       "history-rewritten",
     ],
     [
+      "items cut from the PRD",
+      0,
+      null,
+      ev({
+        commits: [commit],
+        prd: {
+          path: "PRD.md",
+          total: 1,
+          checked: 1,
+          checkedSinceStart: [],
+          ticks: [],
+          unbacked: [],
+          removed: ["send the email"],
+        },
+      }),
+      "unverified",
+    ],
+    [
       "a crash that also rewrote history is a crash",
       1,
       null,

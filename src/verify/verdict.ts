@@ -22,6 +22,8 @@ export function decideVerdict({ exitCode, signal, evidence }: VerdictInput): Ver
   if (evidence.historyRewritten === true) return "history-rewritten";
   // A box ticked with nothing behind it is a claim the work does not support.
   if ((evidence.prd?.unbacked.length ?? 0) > 0) return "unverified";
+  // Items cut from the PRD: the run made its plan shorter rather than doing it.
+  if ((evidence.prd?.removed?.length ?? 0) > 0) return "unverified";
   const changed =
     evidence.commits.length > 0 ||
     evidence.filesChanged.length > 0 ||

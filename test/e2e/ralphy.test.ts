@@ -141,6 +141,7 @@ describe("supervising ralphy: work that only looks like work", () => {
     { mode: "empty", verdict: "unverified", backed: [false, false] },
     { mode: "branch", verdict: "unverified", backed: [false, false] },
     { mode: "amend", verdict: "history-rewritten", backed: [true, false] },
+    { mode: "cut", verdict: "unverified", backed: [true] },
   ])("$mode -> $verdict", async ({ mode, verdict, backed }) => {
     const w = new World();
     const repo = tempRepo();
@@ -153,7 +154,7 @@ describe("supervising ralphy: work that only looks like work", () => {
     const env = {
       PATH: `${fakeBin(w.root)}:${process.env.PATH ?? ""}`,
       IS_SANDBOX: "1",
-      FAKE_RALPHY_WORK: mode === "amend" ? "1" : "1,2",
+      FAKE_RALPHY_WORK: mode === "amend" || mode === "cut" ? "1" : "1,2",
       FAKE_RALPHY_MODE: mode,
     };
     const r = await w.cli(

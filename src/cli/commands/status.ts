@@ -70,6 +70,7 @@ export function renderStatus(s: StatusJson): string {
       lines.push(
         `  changed   ${e.filesChanged.length} file(s)${e.uncommitted.length ? `, ${e.uncommitted.length} uncommitted: ${e.uncommitted.slice(0, 5).join(", ")}` : ""}`,
       );
+      for (const t of e.prd?.removed ?? []) lines.push(`  removed   ${t} (no longer in the PRD)`);
       for (const t of e.prd?.ticks ?? []) {
         lines.push(
           `  ticked    ${t.backed ? "ok        " : "NO COMMIT "}${t.text}${t.backed ? ` (${t.commits.map((c) => c.slice(0, 8)).join(", ")})` : t.why ? ` (${t.why})` : ""}`,

@@ -59,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
             (t) =>
               `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : `NO COMMIT behind it${t.why ? ` (${t.why})` : ""}`}`,
           ),
+          ...(evidence.prd?.removed ?? []).map((t) => `  removed "${t}": no longer in the PRD`),
           ...(recorded ? sinceLines(run.endedAt, recorded, since) : []),
         ].join("\n"),
       );
