@@ -140,6 +140,13 @@ const rows: Row[] = [
     why: /no work commit/,
   },
   {
+    name: "an agent's own wording: 'Implement config parsing' backs 'parse the config file'",
+    prd: ["parse the config file", "render the report", "send the email"],
+    ticked: [0, 1, 2],
+    commits: [c("a1", "Implement config parsing", ["src/config.ts"])],
+    want: [["a1"], null, null],
+  },
+  {
     name: "distinct items: the usual loose naming still works",
     prd: ["Add a login page", "Write the signup form", "Send welcome emails"],
     ticked: [1],
@@ -171,6 +178,11 @@ describe("attributeTicks: confusable PRDs", () => {
 describe("wordsOf and namedBy", () => {
   it("keeps numbers and two-letter words, stems plurals, drops stop words", () => {
     expect([...wordsOf("Add the UI for 2 endpoints")]).toEqual(["ui", "2", "endpoint"]);
+  });
+  it("parse, parsing, parsed and parses meet; login and logout do not", () => {
+    const stems = ["parse", "parsing", "parsed", "parses"].map((w) => [...wordsOf(w)][0]);
+    expect(new Set(stems).size).toBe(1);
+    expect([...wordsOf("login logout logging")]).toEqual(["login", "logout", "logg"]);
   });
   it("reads camelCase file names", () => {
     const r = namedBy(

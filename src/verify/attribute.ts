@@ -73,11 +73,17 @@ const STOP = new Set([
   "at",
 ]);
 
-/** Light stemming: "endpoints"/"endpoint", "tests"/"test". Enough to compare, not to read. */
-function stem(w: string): string {
-  if (w.length > 4 && w.endsWith("ies")) return `${w.slice(0, -3)}y`;
-  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
-  return w;
+/**
+ * Light stemming, enough to compare words, not to read them: "endpoints" and
+ * "endpoint", "tests" and "test", "parsing", "parsed" and "parse" meet.
+ */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  return w.length > 3 && w.endsWith("e") ? w.slice(0, -1) : w;
 }
 
 /**
