@@ -211,7 +211,7 @@ const RALPHY = [
     fake: true,
   },
   { name: "history rewritten (amend)", items: DISTINCT, work: [1], mode: "amend", fake: true },
-  { name: "items cut from the PRD", items: DISTINCT, work: [1], mode: "cut", fake: true },
+  { name: "items cut from the PRD", items: DISTINCT, work: [1], mode: "cut" },
   { name: "crash after one item", items: DISTINCT, work: [1], exit: 1 },
   {
     name: "rate-limited",
