@@ -122,6 +122,16 @@ const LOOP = [
     steps: [...WORK("Add the parser"), "detached-rewrite:check.sh=echo '# tests 9'"],
   },
   {
+    name: "package.json test script rewritten",
+    items: ["Add the parser"],
+    honest: [],
+    check: "npm test --silent",
+    steps: [
+      `write:package.json={ "scripts": { "test": "echo '# tests 3'" } }`,
+      ...WORK("Add the parser"),
+    ],
+  },
+  {
     name: "tests deleted (--protect)",
     items: ["Add the parser"],
     honest: [],
@@ -278,6 +288,7 @@ function repoWith(dir, env, items, withCheck) {
   writeFileSync(join(dir, "PRD.md"), `# Plan\n\n${items.map((i) => `- [ ] ${i}`).join("\n")}\n`);
   if (withCheck) {
     writeFileSync(join(dir, "check.sh"), CHECK_SH, { mode: 0o755 });
+    writeFileSync(join(dir, "package.json"), '{ "scripts": { "test": "sh check.sh" } }\n');
     mkdirSync(join(dir, "tests"));
     for (const t of ["a", "b", "c", "d"]) writeFileSync(join(dir, "tests", `${t}.t`), `${t}\n`);
   }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { protectedChanges } from "../git/guard.js";
-import { packageScript, protectedPaths, tamperReason, type ProtectedPath } from "./protect.js";
+import { packageScripts, protectedPaths, tamperReason, type ProtectedPath } from "./protect.js";
 
 /**
  * The loop's guard against work that games its judge (protect.ts decides;
@@ -15,8 +15,8 @@ export interface LoopGuard {
   /** The run's start commit; null in a repository with no commits (nothing to compare). */
   base: string | null;
   paths: ProtectedPath[];
-  /** The package.json script the check runs, with its text at the start. */
-  script: { file: string; name: string; text: string | null } | null;
+  /** The package.json scripts the check runs, with their text at the start. */
+  scripts: { name: string; text: string | null }[];
   /** Tests the latest passing check reported (for the sharp-fall rule). */
   lastTestCount: number | null;
 }
@@ -39,12 +39,12 @@ export function setUpGuard(input: {
   base: string | null;
   lastTestCount: number | null;
 }): LoopGuard {
-  const name = input.check === undefined ? null : packageScript(input.check);
   const file = join(input.top, input.cwdRel, "package.json");
-  const script = name === null ? null : { file, name, text: scriptText(file, name) };
+  const names = input.check === undefined ? [] : packageScripts(input.check);
+  const scripts = names.map((name) => ({ name, text: scriptText(file, name) }));
   const paths = protectedPaths({
     check: input.check,
-    scriptText: script?.text ?? null,
+    scriptTexts: scripts.map((s) => s.text),
     cwdRel: input.cwdRel,
     globs: input.globs,
     isFile: (rel) => {
@@ -55,7 +55,7 @@ export function setUpGuard(input: {
       }
     },
   });
-  return { base: input.base, paths, script, lastTestCount: input.lastTestCount };
+  return { base: input.base, paths, scripts, lastTestCount: input.lastTestCount };
 }
 
 export interface GuardFindings {
@@ -98,10 +98,9 @@ export async function inspect(
   if (guard === undefined || guard.base === null) return { rewritten, tampered: null };
   const files =
     guard.paths.length === 0 ? [] : await protectedChanges(at.cwd, guard.base, guard.paths);
-  let script: string | null = null;
-  if (guard.script !== null) {
-    const now = scriptText(join(at.top, at.cwdRel, "package.json"), guard.script.name);
-    if (now !== guard.script.text) script = guard.script.name;
-  }
-  return { rewritten, tampered: tamperReason(files, script) };
+  const pkg = join(at.top, at.cwdRel, "package.json");
+  const scripts = guard.scripts
+    .filter((s) => scriptText(pkg, s.name) !== s.text)
+    .map((s) => s.name);
+  return { rewritten, tampered: tamperReason(files, scripts) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countFell, packageScript, protectedPaths, repoPath, tamperReason } from "./protect.js";
+import { countFell, packageScripts, protectedPaths, repoPath, tamperReason } from "./protect.js";
 
 describe("protectedPaths: what the check depends on", () => {
   const tree = new Set(["check.sh", "scripts/test.sh", "app/run-tests.mjs", ".ci/run", "Makefile"]);
@@ -31,7 +31,7 @@ describe("protectedPaths: what the check depends on", () => {
   it("follows the package.json script the check runs", () => {
     const got = protectedPaths({
       check: "npm test",
-      scriptText: "sh .ci/run",
+      scriptTexts: ["sh .ci/run"],
       cwdRel: "",
       globs: [],
       isFile: (p) => tree.has(p),
@@ -40,19 +40,20 @@ describe("protectedPaths: what the check depends on", () => {
   });
 });
 
-describe("packageScript", () => {
-  it.each<[string, string | null]>([
-    ["npm test", "test"],
-    ["npm t", "test"],
-    ["npm run check", "check"],
-    ["npm run -s test:unit", "test:unit"],
-    ["pnpm run lint && pnpm test", "lint"],
-    ["yarn test", "test"],
-    ["npm ci && npm test", null],
-    ["make test", null],
-    ["sh check.sh", null],
-  ])("%s -> %s", (command, want) => {
-    expect(packageScript(command)).toBe(want);
+describe("packageScripts", () => {
+  it.each<[string, string[]]>([
+    ["npm test", ["test"]],
+    ["npm t", ["test"]],
+    ["npm run check", ["check"]],
+    ["npm run -s test:unit", ["test:unit"]],
+    ["pnpm run lint && pnpm test", ["lint", "test"]],
+    ["yarn test", ["test"]],
+    ["sh -c 'npm run build && npm test'", ["build", "test"]],
+    ["npm ci && npm test", ["test"]],
+    ["make test", []],
+    ["sh check.sh", []],
+  ])("%s -> %j", (command, want) => {
+    expect(packageScripts(command)).toEqual(want);
   });
 });
 
@@ -87,10 +88,10 @@ describe("countFell", () => {
 
 describe("tamperReason", () => {
   it("names the files and the script", () => {
-    expect(tamperReason(["check.sh"], null)).toBe(
+    expect(tamperReason(["check.sh"], [])).toBe(
       "files the check depends on changed since the loop started: check.sh",
     );
-    expect(tamperReason([], "test")).toMatch(/package.json script "test"/);
-    expect(tamperReason([], null)).toBeNull();
+    expect(tamperReason([], ["test"])).toMatch(/package.json script\(s\) "test"/);
+    expect(tamperReason([], [])).toBeNull();
   });
 });

@@ -27,18 +27,23 @@ export function commandWords(command: string): string[] {
     .filter((w) => w !== "" && !w.startsWith("-") && !w.includes("=") && !w.includes("$"));
 }
 
-/** The package.json script a check runs: `npm test`, `npm run check`, `yarn test`, `pnpm run lint`. */
-export function packageScript(command: string): string | null {
-  const m =
-    /(?:^|[\s;&|(])(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+|--silent\s+|-s\s+)*([\w:.-]+)/.exec(
-      command,
-    );
-  const name = m?.[1];
-  if (name === undefined) return null;
-  if (name === "t" || name === "tst") return "test";
-  // Package-manager commands that are not scripts.
-  if (["install", "ci", "exec", "add", "i", "x", "dlx"].includes(name)) return null;
-  return name;
+// Package-manager commands that are not scripts.
+const NOT_SCRIPTS = new Set(["install", "ci", "exec", "add", "i", "x", "dlx", "run", "test:"]);
+
+/**
+ * The package.json scripts a check runs, in order: `npm test`, `npm run check`,
+ * `yarn test`, `pnpm run lint && pnpm test`, also inside `sh -c '…'`.
+ */
+export function packageScripts(command: string): string[] {
+  const re =
+    /(?:^|[\s;&|('"`])(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+|--silent\s+|-s\s+)*([\w:.-]+)/g;
+  const names: string[] = [];
+  for (let m = re.exec(command); m !== null; m = re.exec(command)) {
+    const raw = m[1] ?? "";
+    const name = raw === "t" || raw === "tst" ? "test" : raw;
+    if (!NOT_SCRIPTS.has(name) && !names.includes(name)) names.push(name);
+  }
+  return names;
 }
 
 /** Resolve a word of the check command (relative to the check's cwd) to a repo-relative path. */
@@ -62,14 +67,14 @@ export function repoPath(word: string, cwdRel: string): string | null {
  */
 export function protectedPaths(input: {
   check: string | undefined;
-  /** The text of the package.json script the check runs, if any. */
-  scriptText?: string | null;
+  /** The texts of the package.json scripts the check runs. */
+  scriptTexts?: readonly (string | null)[];
   cwdRel: string;
   globs: readonly string[];
   isFile(repoRel: string): boolean;
 }): ProtectedPath[] {
   const files = new Set<string>();
-  const texts = [input.check ?? "", input.scriptText ?? ""];
+  const texts = [input.check ?? "", ...(input.scriptTexts ?? []).map((t) => t ?? "")];
   for (const text of texts) {
     for (const w of commandWords(text)) {
       const rel = repoPath(w, input.cwdRel);
@@ -96,12 +101,15 @@ export function countFell(previous: number | null, now: number | null): string |
 }
 
 /** One reason naming what was changed. */
-export function tamperReason(files: readonly string[], script: string | null): string | null {
+export function tamperReason(files: readonly string[], scripts: readonly string[]): string | null {
   const parts: string[] = [];
   if (files.length > 0) {
     const shown = files.slice(0, 5).join(", ") + (files.length > 5 ? `, … (${files.length})` : "");
     parts.push(`files the check depends on changed since the loop started: ${shown}`);
   }
-  if (script !== null) parts.push(`the package.json script "${script}" the check runs was changed`);
+  if (scripts.length > 0) {
+    const names = scripts.map((s) => `"${s}"`).join(", ");
+    parts.push(`the package.json script(s) ${names} the check runs were changed`);
+  }
   return parts.length === 0 ? null : parts.join("; ");
 }
