@@ -113,6 +113,7 @@ export async function runIteration(
       ...(settings.check ? { check: settings.check } : {}),
       previous: item.attempts > 0 ? item.reason : null,
       ...(where.branch ? { branch: where.branch } : {}),
+      ...(rt.guard ? { protect: rt.guard.paths.map((x) => x.path) } : {}),
     }),
     { mode: 0o600 },
   );

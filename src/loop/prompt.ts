@@ -15,6 +15,14 @@ export interface PromptInput {
   previous?: string | null;
   /** Parallel mode: the item's own branch in its own worktree. */
   branch?: string;
+  /** What the check depends on (files and globs): the agent must leave them as they are. */
+  protect?: readonly string[];
+}
+
+function protectedText(paths: readonly string[] | undefined): string {
+  if (paths === undefined || paths.length === 0) return "";
+  const shown = paths.slice(0, 8).join(", ") + (paths.length > 8 ? ", …" : "");
+  return `change or delete what the check depends on (${shown}; adding new files there is fine), `;
 }
 
 export function buildPrompt(p: PromptInput): string {
@@ -43,10 +51,12 @@ export function buildPrompt(p: PromptInput): string {
     `4. Commit your work with a message that names the item ("${p.item.slice(0, 72)}"). Uncommitted work does not count, and agentmux never commits it for you.`,
     `5. Then tick the item's box in ${p.prdPath}. A box ticked without a commit behind it is unticked and reported.`,
     `6. Append two or three lines to ${p.progressPath}: what you did, and anything the next iteration should know.`,
+    // Honest agents are told the rules the guard enforces, so only gaming trips it.
+    `7. Do not ${protectedText(p.protect)}remove or reword PRD items, or rewrite git history (no reset, rebase or amend of earlier commits; stay on this branch). agentmux treats any of these as tampering, and the item does not count.`,
   );
   if (p.branch) {
     lines.push(
-      `7. You are in a git worktree of your own, on branch ${p.branch}. Commit there; agentmux merges it.`,
+      `8. You are in a git worktree of your own, on branch ${p.branch}. Commit there; agentmux merges it.`,
     );
   }
   return `${lines.join("\n")}\n`;
