@@ -9,11 +9,10 @@ import { launch } from "../../sessions/launch.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import { stripAnsi } from "../../verify/ansi.js";
-import { flag, parse } from "../args.js";
+import { flag, parseDeclared } from "../args.js";
+import { demo as demoDecl } from "../declarations/demo.js";
 import { out, printJson } from "../output.js";
 import { renderStatus, statusOf } from "./status.js";
-
-const USAGE = "agentmux demo [--keep] [--json]";
 
 const git = promisify(execFile);
 
@@ -43,13 +42,7 @@ const LAZY_ITEM = "changelog";
  * agent ticks the box without doing the work; agentmux must catch it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("demo", argv, { keep: { type: "boolean" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nRuns a verified loop over a three-item PRD with the built-in demo agent, in a real tmux\nsession on a private socket against a throwaway git repo. On one item the agent ticks the box\nwithout doing the work, and agentmux catches it. --keep leaves the temp directory.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(demoDecl, argv);
   const json = flag(p, "json");
   const say = (s: string): void => {
     if (!json) out(s);

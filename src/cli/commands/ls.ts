@@ -8,10 +8,9 @@ import type { ItemState, Store } from "../../store/store.js";
 import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
 import { monitorStatus } from "../../monitor/record.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str } from "../args.js";
+import { ls as lsDecl } from "../declarations/ls.js";
 import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
-
-const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
 export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
@@ -75,13 +74,7 @@ function loopCountsBySession(
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("ls", argv, { all: { type: "boolean", short: "a" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nLists sessions (latest run of each) and the tmux sessions on the socket that agentmux\ndid not start (state "foreign"; never touched). --all includes removed sessions.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(lsDecl, argv);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const list = await listAll(ctx, { all: flag(p, "all") });
