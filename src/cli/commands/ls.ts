@@ -10,7 +10,23 @@ import { MONITOR_SESSION } from "../../tmux/control.js";
 import { monitorStatus } from "../../monitor/record.js";
 import { flag, parseDeclared, str } from "../args.js";
 import { ls as lsDecl } from "../declarations/ls.js";
-import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
+import { fitTable, terminalWidth, type Column } from "../layout.js";
+import { cell, err, formatDuration, out, outcome, printJson } from "../output.js";
+
+/**
+ * ls's columns for a narrow terminal: NAME and STATE always show; the note
+ * and then the name give up width (ending in "…"); then columns are left
+ * out, the loop items first and the note last.
+ */
+const LS_COLUMNS: readonly Column[] = [
+  { header: "NAME", min: 16 },
+  { header: "AGENT", drop: 3 },
+  { header: "STATE" },
+  { header: "TIME", drop: 4 },
+  { header: "VERDICT", drop: 2 },
+  { header: "ITEMS", drop: 5 },
+  { header: "NOTE", drop: 1, min: 16 },
+];
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
 export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
@@ -87,23 +103,24 @@ export async function main(argv: string[]): Promise<number> {
       out('no sessions (start one: agentmux run codex "task" --cwd DIR)');
       return 0;
     }
+    const wide = flag(p, "wide");
+    const rows = list.map((s) => [
+      cell(s.name, Infinity),
+      s.agent,
+      outcome(s),
+      formatDuration(s.durationMs),
+      s.verdict ?? "-",
+      s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
+      cell(
+        s.diagnosis && s.diagnosis.code !== "success"
+          ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
+          : "",
+        Infinity,
+      ),
+    ]);
     out(
-      table(
-        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "ITEMS", "NOTE"],
-        list.map((s) => [
-          cell(s.name, 48),
-          s.agent,
-          outcome(s),
-          formatDuration(s.durationMs),
-          s.verdict ?? "-",
-          s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
-          cell(
-            s.diagnosis && s.diagnosis.code !== "success"
-              ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
-              : "",
-            70,
-          ),
-        ]),
+      fitTable(LS_COLUMNS, rows, wide ? null : terminalWidth(process.stdout, process.env)).join(
+        "\n",
       ),
     );
     return 0;

@@ -7,5 +7,14 @@ export const ls: CommandDecl = {
   description: `Lists sessions (latest run of each) and the tmux sessions on the socket that agentmux
 did not start (state "foreign"; never touched). Columns that do not fit the terminal
 are left out and long names and notes end in "…"; --wide shows everything.`,
-  options: [{ long: "all", short: "a", type: "boolean", description: "include removed sessions" }],
+  options: [
+    { long: "all", short: "a", type: "boolean", description: "include removed sessions" },
+    {
+      long: "wide",
+      short: "w",
+      type: "boolean",
+      description:
+        "every column, nothing truncated (default: fit the terminal, or $COLUMNS, or 80)",
+    },
+  ],
 };
