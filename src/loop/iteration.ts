@@ -18,6 +18,7 @@ import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import { appendProgress, paneLine } from "./progress.js";
 import { buildPrompt } from "./prompt.js";
 import { sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
+import { ITERATION_DIR_PREFIX } from "../rundir/files.js";
 
 /** With no loop deadline, how long an iteration waits for a launch slot before it fails. */
 const SLOT_WAIT_MS = 6 * 60 * 60_000;
@@ -93,7 +94,7 @@ export async function runIteration(
       ...(elapsedMs === undefined ? {} : { elapsedMs }),
     });
 
-  const dir = join(rt.run.runDir, `iter-${iteration.id}`);
+  const dir = join(rt.run.runDir, `${ITERATION_DIR_PREFIX}${iteration.id}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const promptFile = join(dir, "prompt");
   const logPath = join(dir, "output.log");

@@ -12,18 +12,18 @@ import { reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
-import { join } from "node:path";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
 function agentPathValue(runDir: string): string | undefined {
   try {
-    return readEnvFile(join(runDir, "env")).PATH;
+    return readEnvFile(runFile(runDir, "env")).PATH;
   } catch {
     return undefined; // the run directory is gone (purged): the diagnosis says PATH unknown
   }
 }
 import type { SessionSpec } from "./spec.js";
 import type { Diagnosis, Evidence, ExitRecord, RunState, Verdict } from "./types.js";
+import { runFile } from "../rundir/files.js";
 
 export interface FinishOutcome {
   session: SessionRow;

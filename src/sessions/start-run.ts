@@ -13,6 +13,7 @@ import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
+import { runFile } from "../rundir/files.js";
 
 export interface StartRunOptions {
   /**
@@ -67,7 +68,7 @@ export async function startRun(
       });
   let run = reserved as RunRow;
   const runDir = runDirFor(ctx.stateDir, run.id);
-  const logPath = join(runDir, "output.log");
+  const logPath = runFile(runDir, "output.log");
   run = store.updateRun(run.id, { runDir, logPath });
 
   try {
@@ -79,7 +80,7 @@ export async function startRun(
       AGENTMUX_SESSION: session.name,
       AGENTMUX_RUN: String(run.id),
     };
-    if (promptFile) env.AGENTMUX_PROMPT_FILE = join(runDir, "prompt");
+    if (promptFile) env.AGENTMUX_PROMPT_FILE = runFile(runDir, "prompt");
     writeRunDir(runDir, {
       argv: launch.argv,
       env,
@@ -159,7 +160,7 @@ async function waitForStarted(
   for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
     const started = readStarted(runDir);
     if (started) return started;
-    if (existsSync(join(runDir, "exit"))) return readStarted(runDir);
+    if (existsSync(runFile(runDir, "exit"))) return readStarted(runDir);
     await new Promise((r) => setTimeout(r, delay));
   }
   return null;
