@@ -11,7 +11,9 @@ import { err, out } from "./output.js";
  * never pays for what `agentmux run` needs. The only place that exits.
  * Every command here has a declaration in ./declarations/ (a test checks).
  */
-const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+/** exitWhenDone: exit as soon as main() returns, even with work still pending (the finisher). */
+type CommandModule = { main(argv: string[]): Promise<number>; exitWhenDone?: boolean };
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./commands/run.js"),
   loop: () => import("./commands/loop.js"),
   ls: () => import("./commands/ls.js"),
@@ -58,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const mod = await load();
-  return mod.main(rest);
+  const code = await mod.main(rest);
+  if (mod.exitWhenDone === true) process.exit(code);
+  return code;
 }
 
 // A reader that goes away (`agentmux ls | head`, a pane that closed) is not an error.

@@ -36,6 +36,20 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 // that a command the user is waiting for does not look hung.
 const DEFAULT_KILL_GRACE_MS = 2_000;
 
+/** How to KILL each child of run() still running (see killRunningChildren). */
+const running = new Set<() => void>();
+
+/**
+ * KILL every child run() started that is still running. For a process that
+ * gives up on work in flight (the finisher at its deadline) and must not
+ * leave a hung git or notification command behind as an orphan.
+ */
+export function killRunningChildren(): number {
+  const n = running.size;
+  for (const kill of [...running]) kill();
+  return n;
+}
+
 export function run(
   command: string,
   args: readonly string[],
@@ -76,6 +90,8 @@ export function run(
       signalChild("SIGTERM");
       killTimer ??= setTimeout(() => signalChild("SIGKILL"), grace);
     };
+    const killNow = (): void => signalChild("SIGKILL");
+    running.add(killNow);
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout?.on("data", (b: Buffer) => out.push(b));
@@ -89,6 +105,7 @@ export function run(
       child.stdin.end(opts.input);
     }
     child.on("close", (code, signal) => {
+      running.delete(killNow);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener("abort", onAbort);

@@ -173,7 +173,7 @@ export function notifyWindowMs(config: Pick<Config, "notify">): number {
 }
 
 /** A finisher does not wait longer than this for a destination's window (a window is 30 s). */
-const FOLLOW_UP_MAX_MS = 2 * 60_000;
+export const FOLLOW_UP_MAX_MS = 2 * 60_000;
 
 /**
  * The finisher's follow-up: rows it had to leave pending (their destination
