@@ -55,3 +55,12 @@ try agentmux loop --agent c
   const r = spawnSync("bash", [file], { encoding: "utf8" });
   expect(r.stdout.split("\n").slice(0, 3)).toEqual(["heartbeat", "--all", "codex claude cmd"]);
 });
+
+it("quotes per shell: zsh escapes spec colons once, fish escapes quotes inside quotes", () => {
+  const zsh = completionScript("zsh", DECLARATIONS);
+  expect(zsh).toContain("--journal'[daily notes\\: add a line");
+  expect(zsh).not.toContain("\\\\:");
+  expect(zsh).toContain("'tail:the session'\\''s output'");
+  const fish = completionScript("fish", DECLARATIONS);
+  expect(fish).toContain("-a tail -d 'the session\\'s output'");
+});
