@@ -21,10 +21,12 @@ const LAYERS = [
 ];
 
 /**
- * Vocabulary files: the closed sets and record types a domain folder owns.
- * The store persists these records and enforces the run transition table in
- * its write transaction, so it may import them; they import nothing but other
- * vocabulary and util, so that exception cannot pull domain code under the store.
+ * Vocabulary files: the closed sets and record types a folder owns (the agent
+ * list, verdicts, diagnosis codes, run states and their transition table).
+ * Every folder may import them: the store persists these records and enforces
+ * the transition table in its write transaction, the config schema has a key
+ * per agent. They import nothing but other vocabulary and util, so that
+ * exception cannot pull a folder's code under the ones that use it.
  */
 const VOCABULARY = "^src/(agents/names|verify/types|diagnose/types|sessions/lifecycle)[.]ts$";
 
@@ -37,10 +39,7 @@ const layerRules = LAYERS.flatMap((layer, i) => {
     from: { path: `^src/${folder}/`, pathNot: VOCABULARY },
     to: {
       path: "^src/",
-      pathNot: [
-        `^src/(${[folder, ...below].join("|")})/`,
-        ...(folder === "store" ? [VOCABULARY] : []),
-      ],
+      pathNot: [`^src/(${[folder, ...below].join("|")})/`, VOCABULARY],
     },
   }));
 });

@@ -1,4 +1,4 @@
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "./types.js";
 import { excerpt, formatDuration } from "./advice.js";
 import { claudeResultText, jsonObjectOf, parseEvents, structuredOutcome } from "./events.js";
 import type { StructuredOutcome } from "./events.js";

@@ -8,7 +8,7 @@ import { startAgentChild, type AgentExit } from "../process/agent-child.js";
 import { buildAgentLaunch, iterationSpec } from "../sessions/agent-launch.js";
 import { readEnvFile } from "../sessions/envfile.js";
 import { sessionDir } from "../sessions/rundir.js";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { IterationRow, LoopItemRow } from "../store/store.js";
 import { readTail } from "../verify/tail.js";
 import { runCheck, type CheckResult } from "./check.js";

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import type { LoopItemRow, SessionRow, Store } from "../store/store.js";
 import { loopStatus, type LoopStatus } from "./items.js";

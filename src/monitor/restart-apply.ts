@@ -1,7 +1,8 @@
+import type { Diagnosis } from "../diagnose/types.js";
 import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import { startRun } from "../sessions/start-run.js";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { MonitorAction } from "./attention.js";
 import { AgentmuxError } from "../util/errors.js";
@@ -70,7 +71,7 @@ export async function considerRestart(
   const errored = erroredRecord(store, session.id);
   // The monitor stopped this run as stalled (heartbeat.ts): for the policy that is a failure.
   const stalled = run.state === "killed" && store.getMeta(stallKey(run.id)) !== null;
-  const diagnosis =
+  const diagnosis: Diagnosis | null =
     stalled && run.diagnosis?.code !== "stall"
       ? { code: "stall", summary: run.diagnosis?.summary ?? "stalled" }
       : run.diagnosis;

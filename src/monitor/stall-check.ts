@@ -2,7 +2,7 @@ import { planNotifications } from "../notify/plan.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
 import {

@@ -23,7 +23,10 @@ function agentPathValue(runDir: string): string | undefined {
   }
 }
 import type { SessionSpec } from "./spec.js";
-import type { Diagnosis, Evidence, ExitRecord, RunState, Verdict } from "./types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "./lifecycle.js";
+import type { ExitRecord } from "./rundir.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 
 export interface FinishOutcome {
   session: SessionRow;

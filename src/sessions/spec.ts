@@ -1,5 +1,5 @@
 import type { LoopSettings } from "../loop/settings.js";
-import type { AgentName } from "./types.js";
+import type { AgentName } from "../agents/names.js";
 
 /**
  * What a session runs, recorded once at `agentmux run` and reused by every

@@ -1,4 +1,6 @@
-import type { Diagnosis, Evidence, RunState, Verdict } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 import { AgentmuxError } from "../util/errors.js";
 
 /**

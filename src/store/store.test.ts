@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
-import type { Evidence, RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Evidence } from "../verify/types.js";
 import { AgentmuxError } from "../util/errors.js";
 import { openStore } from "./open.js";
 import type { NewRun, Store } from "./store.js";

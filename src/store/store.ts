@@ -1,4 +1,4 @@
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import * as notifications from "./notifications.js";
 import type { ClaimOptions, NewNotification } from "./notifications.js";
 import type { NotificationRow, RunPatch, RunRow, SessionRow } from "./rows.js";

@@ -3,7 +3,7 @@ import { loopStatus } from "../../loop/items.js";
 import { LOOP_DEFAULTS, parseDur, type LoopSettings } from "../../loop/settings.js";
 import { Context } from "../../sessions/context.js";
 import { launch, resolveCwd, type LaunchRequest } from "../../sessions/launch.js";
-import type { AgentName } from "../../sessions/types.js";
+import { LOOP_AGENTS as AGENTS, type AgentName } from "../../agents/names.js";
 import { statusJson } from "../../sessions/view.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, intOption, parse, str } from "../args.js";
@@ -39,8 +39,6 @@ Options:
 ${SESSION_OPTIONS_HELP}
   --json                  print the new session's status as JSON
   --socket PATH           tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)`;
-
-const AGENTS: readonly AgentName[] = ["codex", "claude", "cmd", "demo"];
 
 function settingsFrom(p: ReturnType<typeof parse>, prd: string): LoopSettings {
   const dur = (key: string): number | undefined => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Context } from "../../sessions/context.js";
 import { launch, type LaunchRequest } from "../../sessions/launch.js";
 import { statusJson } from "../../sessions/view.js";
-import type { AgentName } from "../../sessions/types.js";
+import { AGENTS, type AgentName } from "../../agents/names.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
@@ -30,8 +30,6 @@ Agents:
   ralphy   ralphy --codex|--claude --prd FILE
   cmd      the command after --, e.g. agentmux run cmd -- make test (prompt, if any, on stdin)
   demo     the built-in scripted demo agent (no API key)`;
-
-const AGENTS: readonly AgentName[] = ["codex", "claude", "ralphy", "cmd", "demo"];
 
 function readPrompt(positional: string | undefined, file: string | undefined): Buffer | undefined {
   if (positional !== undefined && file !== undefined) {

@@ -1,6 +1,6 @@
 import type { AgentLimits, Config } from "../../config/config.js";
 import { isAlive } from "../../process/pids.js";
-import type { Diagnosis } from "../../sessions/types.js";
+import type { Diagnosis } from "../../diagnose/types.js";
 import type { Store } from "../../store/store.js";
 import { AgentmuxError } from "../../util/errors.js";
 

@@ -1,4 +1,5 @@
-import type { Diagnosis, RunState } from "../../sessions/types.js";
+import type { Diagnosis } from "../../diagnose/types.js";
+import type { RunState } from "../../sessions/lifecycle.js";
 
 /**
  * The restart policy (issue 4), as a pure decision: what the monitor should
