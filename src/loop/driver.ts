@@ -18,7 +18,6 @@ import { basename, join, relative } from "node:path";
 import { topLevel } from "../git/git.js";
 import { Context } from "../sessions/context.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../sessions/rundir.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import { formatDuration } from "../notify/summary.js";
 import { isAgentmuxError } from "../util/errors.js";
 import { readPrd } from "./checklist-read.js";
@@ -59,7 +58,7 @@ async function buildRuntime(ctx: Context, runDir: string): Promise<LoopRuntime> 
   const store = ctx.store();
   const run = store.getRun(runIdOfRunDir(runDir));
   const session = run ? store.getSessionById(run.sessionId) : null;
-  const spec = session?.spec as SessionSpec | undefined;
+  const spec = session?.spec;
   if (!run || !session || !spec?.loop) {
     throw new Error(`no loop run recorded for ${runDir}`);
   }

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnosis } from "../diagnose/types.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import type { LoopItemRow, SessionRow, Store } from "../store/store.js";
 import { loopStatus, type LoopStatus } from "./items.js";
 import type { LoopEnd, LoopEndKind } from "./policy.js";
@@ -84,7 +83,7 @@ export function reportForRun(
   runDir: string,
   killed: boolean,
 ): LoopReport | null {
-  const settings = (session.spec as SessionSpec).loop;
+  const settings = session.spec.loop;
   if (!settings) return null;
   const report = loopReport(
     store.listLoopItems(session.id),

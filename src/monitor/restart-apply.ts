@@ -1,6 +1,5 @@
 import type { Diagnosis } from "../diagnose/types.js";
 import type { Context } from "../sessions/context.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import { startRun } from "../sessions/start-run.js";
 import type { RunState } from "../sessions/lifecycle.js";
 import type { RunRow, SessionRow } from "../store/store.js";
@@ -57,7 +56,7 @@ export async function considerRestart(
   if (store.getMeta(claimKey(run.id)) !== null) {
     return { action: "none", reason: "already restarted", attention: false };
   }
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const state = policyState(run);
   const history: PastRun[] = store.listRuns(session.id).map((r) => ({
     startedAt: r.startedAt,

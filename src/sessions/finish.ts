@@ -22,7 +22,6 @@ function agentPathValue(runDir: string): string | undefined {
     return undefined; // the run directory is gone (purged): the diagnosis says PATH unknown
   }
 }
-import type { SessionSpec } from "./spec.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunState } from "./lifecycle.js";
 import type { ExitRecord } from "./rundir.js";
@@ -122,7 +121,7 @@ async function settle(
   logSettled?: Promise<unknown>,
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const evidence: Evidence = await runEvidence(spec, run, logSettled);
   const verdict: Verdict | null =
     state === "lost"

@@ -13,7 +13,7 @@ import { sessionDir } from "./rundir.js";
 import { refreshSession } from "./reconcile.js";
 import { checkAgentReady, displayCommand } from "./agent-launch.js";
 import type { AgentName } from "../agents/names.js";
-import type { LoopSettings } from "../loop/settings.js";
+import type { LoopSettings } from "./spec.js";
 
 export interface LaunchRequest {
   agent: AgentName;

@@ -10,7 +10,6 @@ import { readEnvFile } from "./envfile.js";
 import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
 
@@ -39,7 +38,7 @@ export async function startRun(
   opts: StartRunOptions = {},
 ): Promise<RunRow> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const sdir = sessionDir(ctx.stateDir, session.id);
   const perl = await resolvePerl(ctx.env);
 

@@ -33,7 +33,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   const loops = loopCountsBySession(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
-    const spec = row.session.spec as SessionSpec;
+    const spec = row.session.spec;
     let { run } = row;
     let panes: TmuxPane[] | undefined;
     if (run && isLive(run.state)) {
@@ -56,7 +56,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
 /** Every loop's item counts from one query (not one per session: ls stays fast with hundreds). */
 function loopCountsBySession(
   store: Store,
-  rows: readonly { session: { id: number; kind: string; spec: unknown } }[],
+  rows: readonly { session: { id: number; kind: string; spec: SessionSpec } }[],
 ): Map<number, LoopView> {
   const result = new Map<number, LoopView>();
   const loops = rows.filter((r) => r.session.kind === "loop");
@@ -68,7 +68,7 @@ function loopCountsBySession(
     bySession.set(item.sessionId, list);
   }
   for (const { session } of loops) {
-    const attempts = (session.spec as SessionSpec).loop?.attempts ?? 3;
+    const attempts = session.spec.loop?.attempts ?? 3;
     result.set(session.id, loopCounts(bySession.get(session.id) ?? [], attempts));
   }
   return result;

@@ -1,7 +1,6 @@
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
 import { flag, onePositional, parse, str } from "../args.js";
@@ -12,7 +11,7 @@ const USAGE = "agentmux status <name> [--json]";
 
 export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
   const session = findSession(ctx, name);
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const panes = await ctx.tmux(spec.socket).listPanes();
   const view = await refreshSession(ctx, session, panes);
   const pane = panes.find((p) => p.sessionName === session.name);

@@ -17,6 +17,7 @@ import {
   type GovernorState,
   type SlotPlan,
 } from "./governor.js";
+import { testSpec } from "../../../test/helpers/spec.js";
 
 const NOW = Date.parse("2025-06-01T12:00:00.000Z");
 const iso = (offsetMs: number): string => new Date(NOW + offsetMs).toISOString();
@@ -169,7 +170,7 @@ describe("acquireLaunchSlot (one process)", () => {
 
   it("counts only live runs whose supervisor is alive", async () => {
     const s = store();
-    const session = s.createSession({ name: "a", kind: "agent", agent: "codex", spec: {} });
+    const session = s.createSession({ name: "a", kind: "agent", agent: "codex", spec: testSpec() });
     const mk = (runnerPid: number | null) => {
       const r = s.createRun(session.id, {
         state: "starting",
