@@ -18,7 +18,7 @@ import { basename, join, relative } from "node:path";
 import { topLevel } from "../git/git.js";
 import { Context } from "../sessions/context.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../sessions/rundir.js";
-import { formatDuration } from "../notify/summary.js";
+import { formatDuration } from "../util/format-duration.js";
 import { isAgentmuxError } from "../util/errors.js";
 import { readPrd } from "./checklist-read.js";
 import { noteProgress, runIteration } from "./iteration.js";

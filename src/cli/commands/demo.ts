@@ -8,7 +8,7 @@ import { Context } from "../../sessions/context.js";
 import { launch } from "../../sessions/launch.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import { stripAnsi } from "../../verify/ansi.js";
+import { stripAnsi } from "../../util/ansi.js";
 import { flag, parse } from "../args.js";
 import { out, printJson } from "../output.js";
 import { renderStatus, statusOf } from "./status.js";

@@ -9,7 +9,7 @@ import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
 import { monitorStatus } from "../../monitor/record.js";
 import { flag, parse, str } from "../args.js";
-import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
+import { cell, durationCell, err, out, outcome, printJson, table } from "../output.js";
 
 const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
 
@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
           cell(s.name, 48),
           s.agent,
           outcome(s),
-          formatDuration(s.durationMs),
+          durationCell(s.durationMs),
           s.verdict ?? "-",
           s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
           cell(

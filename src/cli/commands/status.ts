@@ -5,7 +5,7 @@ import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { warnMonitor } from "./ls.js";
-import { formatDuration, out, outcome, printJson } from "../output.js";
+import { durationCell, out, outcome, printJson } from "../output.js";
 
 const USAGE = "agentmux status <name> [--json]";
 
@@ -55,7 +55,7 @@ export function renderStatus(s: StatusJson): string {
     `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
     `  command   ${s.command ?? "-"}`,
     `  cwd       ${s.cwd ?? "-"}`,
-    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${formatDuration(s.durationMs)})`,
+    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${durationCell(s.durationMs)})`,
     `  pid       ${s.pid ?? "-"} (supervisor), ${s.agentPid ?? "-"} (agent)`,
     `  output    ${s.logPath ?? "-"}${s.lastOutputAt ? `   last ${s.lastOutputAt}` : ""}`,
   ];
