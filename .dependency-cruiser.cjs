@@ -28,7 +28,8 @@ const LAYERS = [
  * per agent. They import nothing but other vocabulary and util, so that
  * exception cannot pull a folder's code under the ones that use it.
  */
-const VOCABULARY = "^src/(agents/names|verify/types|diagnose/types|sessions/lifecycle|sessions/spec)[.]ts$";
+const VOCABULARY =
+  "^src/(agents/names|verify/types|diagnose/types|sessions/lifecycle|sessions/spec)[.]ts$";
 
 const layerRules = LAYERS.flatMap((layer, i) => {
   const below = LAYERS.slice(i + 1).flat();
@@ -71,6 +72,14 @@ module.exports = {
       severity: "error",
       from: { path: VOCABULARY },
       to: { path: "^src/", pathNot: [VOCABULARY, "^src/util/"] },
+    },
+    {
+      name: "only-process-spawns",
+      comment:
+        "Only src/process/ starts processes (the demo agent is a separate program, bundled on its own).",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/process/", "^src/agents/demo-agent[.]ts$"] },
+      to: { dependencyTypes: ["core"], path: "^(node:)?child_process$" },
     },
     {
       name: "unknown-folder",
