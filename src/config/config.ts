@@ -67,7 +67,7 @@ export interface AgentOverride {
   env?: Record<string, string>;
 }
 
-/** Launch limits for one agent (monitor/policy/governor.ts); see docs/restart-policy.md. */
+/** Launch limits for one agent (governor/governor.ts); see docs/restart-policy.md. */
 export interface AgentLimits {
   /** Runs of this agent at once, across all sessions. */
   concurrency?: number;

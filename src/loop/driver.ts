@@ -20,7 +20,7 @@ import { Context } from "../sessions/context.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../sessions/rundir.js";
 import { formatDuration } from "../util/format-duration.js";
 import { isAgentmuxError } from "../util/errors.js";
-import { readPrd } from "./checklist-read.js";
+import { readPrd } from "../prd/checklist-read.js";
 import { noteProgress, runIteration } from "./iteration.js";
 import {
   END_EXIT_CODES,

@@ -8,7 +8,7 @@ import { decideVerdict } from "../verify/verdict.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
-import { reportFromDiagnosis } from "../monitor/policy/governor.js";
+import { reportFromDiagnosis } from "../governor/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
@@ -152,7 +152,7 @@ async function settle(
     });
 
   // A rate or usage limit pauses every launch of this agent until it resets
-  // (monitor/policy/governor.ts). Before settling: the settled run frees its
+  // (governor/governor.ts). Before settling: the settled run frees its
   // concurrency slot, and a waiter must find the pause already there.
   reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
   const settled = store.trySettle(run.id, state, {

@@ -11,11 +11,11 @@ import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import { resolvePerl } from "./perl.js";
-import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
+import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
 
 export interface StartRunOptions {
   /**
-   * How long to wait for the agent's launch limits (monitor/policy/governor.ts)
+   * How long to wait for the agent's launch limits (governor/governor.ts)
    * before refusing (AgentmuxError "state"). Default 10 min; a known pause that ends
    * later is refused at once, so `agentmux run` never hangs for hours.
    */

@@ -1,5 +1,5 @@
 import type { CommitWithFiles } from "../git/commit-files.js";
-import { diffTicks, parseChecklist, summarize } from "../loop/checklist.js";
+import { diffTicks, parseChecklist, summarize } from "../prd/checklist.js";
 import type { PrdTicks, TickCheck } from "./types.js";
 
 export type { PrdTicks, TickCheck } from "./types.js";

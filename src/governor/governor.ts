@@ -1,8 +1,8 @@
-import type { AgentLimits, Config } from "../../config/config.js";
-import { isAlive } from "../../process/pids.js";
-import type { Diagnosis } from "../../diagnose/types.js";
-import type { Store } from "../../store/store.js";
-import { AgentmuxError } from "../../util/errors.js";
+import type { AgentLimits, Config } from "../config/config.js";
+import { isAlive } from "../process/pids.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { Store } from "../store/store.js";
+import { AgentmuxError } from "../util/errors.js";
 
 /**
  * The shared launch governor (issue 4, "Shared limits across sessions"):
