@@ -5,13 +5,12 @@
  * how it ended (report.ts) and exits 0 only when every item is done; the
  * supervisor then execs the finisher, which notifies.
  *
- * For helper "parallel": `settings.parallel > 1` dispatches to
- * `runParallel(rt: LoopRuntime): Promise<LoopEnd>` in ./parallel.ts, after
- * resumeStale and with the signal handlers and time limit already in place.
- * Ask `nextStep(state)` from ./policy.ts before every start (pass `busy`;
- * `{do: "idle"}` means wait for a running item), fold each iteration into
- * the state with `nextNoProgress`, and return the `end` it gives. The driver
- * writes loop-end.json and picks the exit code from END_EXIT_CODES.
+ *
+ * With `settings.parallel > 1` it hands the work to runParallel
+ * (parallel.ts) once stale iterations are resumed and the signal handlers
+ * and time limit are in place; both modes ask the same policy before every
+ * start. Either way this driver writes loop-end.json and picks the exit code
+ * from END_EXIT_CODES.
  */
 import { realpathSync } from "node:fs";
 import { basename, join, relative } from "node:path";

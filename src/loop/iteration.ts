@@ -58,7 +58,8 @@ function readChecklist(path: string): { bytes: Buffer; list: Checklist } | null 
 }
 
 /**
- * One fresh-context iteration on one item (issue 3, "One iteration" 2-6):
+ * One fresh-context iteration on one item (a new agent process, so no context
+ * carries over from the last attempt but what the PRD and the repo hold):
  * start commit, prompt, agent in its own process group, wait with a time
  * limit, evidence, check, decision, boxes, record, one line in the pane.
  */

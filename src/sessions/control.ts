@@ -75,7 +75,7 @@ export async function restartSession(
     await terminateGroup(last.agentPid, last.agentStart, session.spec.graceSeconds * 1000);
   }
   const run = await startRun(ctx, session);
-  // A person restarted it: the monitor may restart it again (issue 4, errored).
+  // A person restarted it: the monitor, which had given up on it (errored), may restart it again.
   clearErrored(ctx.store(), session.id);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
 }
