@@ -7,6 +7,7 @@
 
 /** Top to bottom. A folder may import every folder in a LATER entry. */
 const LAYERS = [
+  ["bin"],
   ["cli"],
   ["doctor"],
   ["monitor"],
