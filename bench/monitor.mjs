@@ -1,4 +1,4 @@
-// Monitor benchmarks (issue 4). Each function builds its own temp world
+// Monitor benchmarks. Each function builds its own temp world
 // (state dir, config, private tmux socket), reports through `report(metric,
 // fields)` and removes everything it started, by pid or by its socket.
 //

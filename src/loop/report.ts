@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Diagnosis } from "../sessions/types.js";
-import type { SessionSpec } from "../sessions/spec.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { LoopItemRow, SessionRow, Store } from "../store/store.js";
 import { loopStatus, type LoopStatus } from "./items.js";
 import type { LoopEnd, LoopEndKind } from "./policy.js";
@@ -82,7 +81,7 @@ export function reportForRun(
   runDir: string,
   killed: boolean,
 ): LoopReport | null {
-  const settings = (session.spec as SessionSpec).loop;
+  const settings = session.spec.loop;
   if (!settings) return null;
   const report = loopReport(
     store.listLoopItems(session.id),

@@ -1,4 +1,5 @@
 import { spawn, type StdioOptions } from "node:child_process";
+import { terminateThenKill } from "./escalate.js";
 
 /**
  * The one seam that spawns processes. Always argv, never a shell string.
@@ -77,19 +78,21 @@ export function run(
         // Already gone: nothing to stop.
       }
     };
-    let killTimer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((r) => child.once("close", () => r()));
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      void terminateThenKill(signalChild, closed, grace);
+    };
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
             timedOut = true;
-            signalChild("SIGTERM");
-            killTimer = setTimeout(() => signalChild("SIGKILL"), grace);
+            stop();
           }, timeoutMs)
         : undefined;
-    const onAbort = (): void => {
-      signalChild("SIGTERM");
-      killTimer ??= setTimeout(() => signalChild("SIGKILL"), grace);
-    };
+    const onAbort = stop;
     const killNow = (): void => signalChild("SIGKILL");
     running.add(killNow);
     if (opts.signal?.aborted) onAbort();
@@ -107,7 +110,6 @@ export function run(
     child.on("close", (code, signal) => {
       running.delete(killNow);
       if (timer) clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener("abort", onAbort);
       const result: RunResult = {
         command,

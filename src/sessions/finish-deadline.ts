@@ -2,7 +2,6 @@ import { diagnose } from "../diagnose/diagnose.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { readExit, readStarted } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import type { PaneReport } from "./pane-report.js";
 import { paneStatus } from "./pane-report.js";
 
@@ -60,7 +59,7 @@ export function recordAtDeadline(ctx: Context, runId: number, deadlineMs: number
     reason: "no-exit-record",
   };
   if (run.state === "running" || run.state === "starting") {
-    const spec = session?.spec as SessionSpec | undefined;
+    const spec = session?.spec;
     const started = readStarted(run.runDir);
     const found = diagnose({
       agent: spec?.agent ?? "cmd",

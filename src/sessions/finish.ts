@@ -8,7 +8,7 @@ import { decideVerdict } from "../verify/verdict.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
-import { reportFromDiagnosis } from "../monitor/policy/governor.js";
+import { reportFromDiagnosis } from "../governor/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
@@ -21,8 +21,10 @@ function agentPathValue(runDir: string): string | undefined {
     return undefined; // the run directory is gone (purged): the diagnosis says PATH unknown
   }
 }
-import type { SessionSpec } from "./spec.js";
-import type { Diagnosis, Evidence, ExitRecord, RunState, Verdict } from "./types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "./lifecycle.js";
+import type { ExitRecord } from "./rundir.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 import { runFile } from "../rundir/files.js";
 
 export interface FinishOutcome {
@@ -119,7 +121,7 @@ async function settle(
   logSettled?: Promise<unknown>,
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const evidence: Evidence = await runEvidence(spec, run, logSettled);
   const verdict: Verdict | null =
     state === "lost"
@@ -150,7 +152,7 @@ async function settle(
     });
 
   // A rate or usage limit pauses every launch of this agent until it resets
-  // (monitor/policy/governor.ts). Before settling: the settled run frees its
+  // (governor/governor.ts). Before settling: the settled run frees its
   // concurrency slot, and a waiter must find the pause already there.
   reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
   const settled = store.trySettle(run.id, state, {

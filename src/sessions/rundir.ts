@@ -1,8 +1,16 @@
 import { mkdirSync, readFileSync, statSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants as osConstants } from "node:os";
-import type { ExitRecord } from "./types.js";
 import { runFile, writeRunFile, type RunFileName } from "../rundir/files.js";
+
+/** How one run ended, as recorded by the runner. */
+export interface ExitRecord {
+  exitCode: number | null;
+  signal: string | null;
+  endedAt: string;
+  /** Why the runner stopped the agent, when it did: "hangup" (pane or server gone), "terminated" (kill). */
+  reason: string | null;
+}
 
 /**
  * The run directory is the contract between `agentmux run` (node), the

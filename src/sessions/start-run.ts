@@ -10,14 +10,13 @@ import { readEnvFile } from "./envfile.js";
 import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
-import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
+import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
 import { runFile } from "../rundir/files.js";
 
 export interface StartRunOptions {
   /**
-   * How long to wait for the agent's launch limits (monitor/policy/governor.ts)
+   * How long to wait for the agent's launch limits (governor/governor.ts)
    * before refusing (AgentmuxError "state"). Default 10 min; a known pause that ends
    * later is refused at once, so `agentmux run` never hangs for hours.
    */
@@ -40,7 +39,7 @@ export async function startRun(
   opts: StartRunOptions = {},
 ): Promise<RunRow> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const sdir = sessionDir(ctx.stateDir, session.id);
   const perl = await resolvePerl(ctx.env);
 

@@ -1,7 +1,6 @@
 import { runInteractive } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import type { AttachCommand } from "../../tmux/client.js";
 import { AgentmuxError } from "../../util/errors.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
@@ -17,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   let attach: AttachCommand;
   try {
     const session = findSession(ctx, name);
-    const tmux = ctx.tmux((session.spec as SessionSpec).socket);
+    const tmux = ctx.tmux(session.spec.socket);
     if (!(await tmux.hasSession(session.name))) {
       throw new AgentmuxError("not-found", `tmux session "${name}" is gone`, {
         hint: `agentmux tail ${name} shows its recorded output`,

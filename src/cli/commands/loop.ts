@@ -1,9 +1,9 @@
-import { readPrd } from "../../loop/checklist-read.js";
+import { readPrd } from "../../prd/checklist-read.js";
 import { loopStatus } from "../../loop/items.js";
 import { LOOP_DEFAULTS, parseDur, type LoopSettings } from "../../loop/settings.js";
 import { Context } from "../../sessions/context.js";
 import { launch, resolveCwd, type LaunchRequest } from "../../sessions/launch.js";
-import type { AgentName } from "../../sessions/types.js";
+import type { AgentName } from "../../agents/names.js";
 import { statusJson } from "../../sessions/view.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, intOption, parseDeclared, str, usageOf, type Parsed } from "../args.js";

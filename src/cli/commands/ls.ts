@@ -11,7 +11,7 @@ import { monitorStatus } from "../../monitor/record.js";
 import { flag, parseDeclared, str } from "../args.js";
 import { ls as lsDecl } from "../declarations/ls.js";
 import { fitTable, terminalWidth, type Column } from "../layout.js";
-import { cell, err, formatDuration, out, outcome, printJson } from "../output.js";
+import { cell, durationCell, err, out, outcome, printJson } from "../output.js";
 
 /**
  * ls's columns for a narrow terminal: NAME and STATE always show; the note
@@ -48,7 +48,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   const loops = loopCountsBySession(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
-    const spec = row.session.spec as SessionSpec;
+    const spec = row.session.spec;
     let { run } = row;
     let panes: TmuxPane[] | undefined;
     if (run && isLive(run.state)) {
@@ -71,7 +71,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
 /** Every loop's item counts from one query (not one per session: ls stays fast with hundreds). */
 function loopCountsBySession(
   store: Store,
-  rows: readonly { session: { id: number; kind: string; spec: unknown } }[],
+  rows: readonly { session: { id: number; kind: string; spec: SessionSpec } }[],
 ): Map<number, LoopView> {
   const result = new Map<number, LoopView>();
   const loops = rows.filter((r) => r.session.kind === "loop");
@@ -83,7 +83,7 @@ function loopCountsBySession(
     bySession.set(item.sessionId, list);
   }
   for (const { session } of loops) {
-    const attempts = (session.spec as SessionSpec).loop?.attempts ?? 3;
+    const attempts = session.spec.loop?.attempts ?? 3;
     result.set(session.id, loopCounts(bySession.get(session.id) ?? [], attempts));
   }
   return result;
@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       cell(s.name, Infinity),
       s.agent,
       outcome(s),
-      formatDuration(s.durationMs),
+      durationCell(s.durationMs),
       s.verdict ?? "-",
       s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
       cell(

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Context } from "../../sessions/context.js";
 import { launch, type LaunchRequest } from "../../sessions/launch.js";
 import { statusJson } from "../../sessions/view.js";
-import type { AgentName } from "../../sessions/types.js";
+import type { AgentName } from "../../agents/names.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, parseDeclared, str, usageOf } from "../args.js";
 import { RUN_AGENTS, run as runDecl } from "../declarations/run.js";

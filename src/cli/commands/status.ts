@@ -1,19 +1,18 @@
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { status as statusDecl } from "../declarations/status.js";
 import { warnMonitor } from "./ls.js";
-import { formatDuration, out, outcome, printJson } from "../output.js";
+import { durationCell, out, outcome, printJson } from "../output.js";
 
 const USAGE = usageOf(statusDecl);
 
 export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
   const session = findSession(ctx, name);
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const panes = await ctx.tmux(spec.socket).listPanes();
   const view = await refreshSession(ctx, session, panes);
   const pane = panes.find((p) => p.sessionName === session.name);
@@ -57,7 +56,7 @@ export function renderStatus(s: StatusJson): string {
     `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
     `  command   ${s.command ?? "-"}`,
     `  cwd       ${s.cwd ?? "-"}`,
-    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${formatDuration(s.durationMs)})`,
+    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${durationCell(s.durationMs)})`,
     `  pid       ${s.pid ?? "-"} (supervisor), ${s.agentPid ?? "-"} (agent)`,
     `  output    ${s.logPath ?? "-"}${s.lastOutputAt ? `   last ${s.lastOutputAt}` : ""}`,
   ];

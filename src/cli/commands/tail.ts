@@ -3,7 +3,7 @@ import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import { stripAnsi } from "../../verify/ansi.js";
+import { stripAnsi } from "../../util/ansi.js";
 import { readTail } from "../../verify/tail.js";
 import { AgentmuxError } from "../../util/errors.js";
 import { flag, intOption, onePositional, parseDeclared, str, usageOf } from "../args.js";

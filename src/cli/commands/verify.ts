@@ -1,7 +1,6 @@
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import { runEvidence } from "../../sessions/run-evidence.js";
 import { decideVerdict } from "../../verify/verdict.js";
 import { AgentmuxError } from "../../util/errors.js";
@@ -19,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     const session = findSession(ctx, name);
     const { run } = await refreshSession(ctx, session);
     if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-    const spec = session.spec as SessionSpec;
+    const spec = session.spec;
     const evidence = await runEvidence(spec, run);
     const finished = run.state !== "starting" && run.state !== "running";
     const verdict = finished

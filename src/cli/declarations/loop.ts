@@ -1,7 +1,8 @@
+import { LOOP_AGENTS } from "../../agents/names.js";
 import type { CommandDecl } from "../options/types.js";
 import { SESSION_GROUP } from "./session-group.js";
 
-export const LOOP_AGENTS = ["codex", "claude", "cmd", "demo"] as const;
+export { LOOP_AGENTS };
 
 // The defaults shown here are LOOP_DEFAULTS in src/loop/settings.ts; a unit test keeps them equal.
 export const loop: CommandDecl = {

@@ -1,7 +1,9 @@
 import type { CommandDecl } from "../options/types.js";
 import { SESSION_GROUP } from "./session-group.js";
 
-export const RUN_AGENTS = ["codex", "claude", "ralphy", "cmd", "demo"] as const;
+import { AGENTS } from "../../agents/names.js";
+
+export const RUN_AGENTS = AGENTS;
 
 export const run: CommandDecl = {
   name: "run",
