@@ -13,7 +13,9 @@ const base = {
 describe("buildPrompt: the rules the guard enforces are told up front", () => {
   it("names what the check depends on, when there is something", () => {
     const p = buildPrompt({ ...base, check: "sh check.sh", protect: ["check.sh", "tests/**"] });
-    expect(p).toContain("7. Do not change or delete what the check depends on (check.sh, tests/**;");
+    expect(p).toContain(
+      "7. Do not change or delete what the check depends on (check.sh, tests/**;",
+    );
     expect(p).toMatch(/rewrite git history/);
   });
   it("still forbids cutting items and rewriting history without protected paths", () => {

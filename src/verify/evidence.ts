@@ -8,7 +8,7 @@ import {
 } from "../git/git.js";
 import { isAncestor } from "../git/guard.js";
 import { headFromFiles } from "../git/head-file.js";
-import type { Evidence } from "../sessions/types.js";
+import type { Evidence } from "./types.js";
 import { readTail } from "./tail.js";
 
 export interface GatherOptions extends GitOptions {

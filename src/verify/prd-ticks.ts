@@ -1,6 +1,9 @@
 import type { CommitWithFiles } from "../git/commit-files.js";
-import { diffTicks, parseChecklist, summarize } from "../loop/checklist.js";
+import { diffTicks, parseChecklist, summarize } from "../prd/checklist.js";
 import { attributeTicks } from "./attribute.js";
+import type { PrdTicks, TickCheck } from "./types.js";
+
+export type { PrdTicks, TickCheck } from "./types.js";
 
 /**
  * Which PRD boxes a run ticked, and which of those have commits behind them.
@@ -14,33 +17,6 @@ import { attributeTicks } from "./attribute.js";
  * item back the remaining ticks one each, in order. Work commits are commits
  * that touch more than the PRD and the runner's bookkeeping files.
  */
-export interface TickCheck {
-  text: string;
-  /** Commits credited to this item (sha). */
-  commits: string[];
-  backed: boolean;
-  /** "named": a commit tells it apart from its siblings; "order": an unnamed work commit, by order; null: none. */
-  how: "named" | "order" | null;
-  /** Why it is unbacked (absent when backed, and in records made before this was kept). */
-  why?: string;
-}
-
-export interface PrdTicks {
-  path: string;
-  total: number;
-  checked: number;
-  checkedSinceStart: string[];
-  ticks: TickCheck[];
-  /** Texts of items ticked with no commit behind them. */
-  unbacked: string[];
-  /**
-   * Texts of items the PRD had at the start and no longer has (deleted or
-   * reworded): a plan made shorter is not a plan done. Absent when none, and
-   * in records made before this was kept.
-   */
-  removed?: string[];
-}
-
 export function checkPrdTicks(input: {
   /** Repo-relative path of the PRD (for work-commit filtering and the report). */
   path: string;

@@ -1,7 +1,7 @@
 import { commitsBetween, headCommit, type Commit, type GitOptions } from "../git/git.js";
 import { isAncestor } from "../git/guard.js";
 import { treeDiff, worktreeTree } from "../git/snapshot.js";
-import type { Evidence } from "../sessions/types.js";
+import type { Evidence } from "./types.js";
 
 /**
  * A run's record of its end, kept in its evidence: the commit HEAD was at

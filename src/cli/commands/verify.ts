@@ -1,31 +1,25 @@
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import { runEvidence } from "../../sessions/run-evidence.js";
 import { changesSinceEnd, type RecordedEvidence, type SinceEnd } from "../../verify/since.js";
 import { decideVerdict } from "../../verify/verdict.js";
 import { AgentmuxError } from "../../util/errors.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { verify as verifyDecl } from "../declarations/verify.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux verify <name> [--json]";
+const USAGE = usageOf(verifyDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("verify", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nThe latest run's verdict, judged on what the run left when it ended (its start and end\ncommits and its uncommitted changes, recorded then): commits, files changed, uncommitted files,\nand the verdict (verified, no-changes, failed, unverifiable, or unverified: PRD boxes ticked\nwith no commit behind them). What changed in the tree since the run ended is reported\nseparately and does not change the verdict. A run still going is judged on the tree as it is.\nExit status 0 only when the verdict is "verified".`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(verifyDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const session = findSession(ctx, name);
     const { run } = await refreshSession(ctx, session);
     if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-    const spec = session.spec as SessionSpec;
+    const spec = session.spec;
     const finished = run.state !== "starting" && run.state !== "running";
     // A finished run is judged on its record; one still going (or recorded without evidence) live.
     const recorded: RecordedEvidence | null = finished ? run.evidence : null;
