@@ -102,7 +102,12 @@ if ($pid == 0) {
     $SIG{PIPE} = 'DEFAULT';    # ignored signals survive exec; the agent gets defaults
     # Read the agent's argv and environment only here, in the child: the
     # parent stays resident for hours and should not keep copies around.
-    my @argv = grep { length } split /\0/, (slurp("$dir/argv") // '');
+    # Each element is NUL-terminated, so an empty argument is "\0" on its
+    # own: split with limit -1 keeps every empty field, and only the one
+    # after the last terminator is dropped. (A plain split, or filtering out
+    # empty strings, would turn `a "" b` into `a b`.)
+    my @argv = split /\0/, (slurp("$dir/argv") // ''), -1;
+    pop @argv;
     my %env;
     for my $kv (split /\0/, (slurp("$dir/env") // '')) {
         my $i = index($kv, '=');
