@@ -36,7 +36,7 @@ export function sessionOptions(p: Parsed): SessionOptions {
   for (const preset of list(p, "notify")) {
     if (preset !== "openclaw") {
       throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
-        hint: "for any other command use --notify-cmd 'command {summary}'",
+        hint: `for any other command use --notify-cmd 'sh -c '\\''command "$AGENTMUX_SUMMARY"'\\'''`,
       });
     }
   }
@@ -59,10 +59,12 @@ export function sessionOptions(p: Parsed): SessionOptions {
 
 /** The help lines for SESSION_OPTIONS. */
 export const SESSION_OPTIONS_HELP = `  --env NAME=VALUE     extra environment for the agent (repeatable); values never reach argv or logs
-  --notify-cmd 'TPL'   run this command when it ends; {name} {state} {exitCode} {summary} {cwd}
-                       {verdict} {duration} {commits} {uncommitted} {diagnosis} are replaced
-                       as whole arguments, never through a shell (repeatable)
-  --notify openclaw    preset: openclaw system event --text {summary} --mode now
+  --notify-cmd 'TPL'   run this command when it ends (repeatable); {name} {state} {exitCode}
+                       {signal} {runId} {duration} {agent} {verdict} {commits} {uncommitted}
+                       are replaced inside arguments; text the agent controls comes only as
+                       $AGENTMUX_SUMMARY $AGENTMUX_DIAGNOSIS $AGENTMUX_CWD $AGENTMUX_LOG_PATH
+                       and as JSON on stdin: sh -c 'notify-me {name} "$AGENTMUX_SUMMARY"'
+  --notify openclaw    preset: openclaw system event --text "$AGENTMUX_SUMMARY" --mode now
   --webhook URL        POST a JSON event ({"text": summary, ...}) when it ends (repeatable)
   --desktop / --no-desktop   desktop notification via notify-send (default: when available)
   --no-notify          no notifications from config either

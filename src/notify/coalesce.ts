@@ -72,8 +72,22 @@ export function combine(rows: readonly NotificationRow[]): PlannedNotification {
   switch (first.channel) {
     case "command": {
       const own = typeof p.text === "string" && p.text !== "" ? p.text : null;
+      // Rows stored by older versions carry the summary inside argv.
       const argv = (p.argv ?? []).map((a) => (own === null ? a : a.split(own).join(text)));
-      return { ...planned, payload: { argv, text } };
+      const events = rows.map((r) => (payloadOf(r).body as { event?: unknown } | undefined)?.event);
+      return {
+        ...planned,
+        payload: {
+          argv,
+          text,
+          env: {
+            ...(p.env ?? {}),
+            AGENTMUX_SUMMARY: text,
+            AGENTMUX_COALESCED: String(rows.length),
+          },
+          body: { text, events, coalesced: rows.length },
+        },
+      };
     }
     case "webhook": {
       // `text` for Slack-compatible hooks; `events` (every run) for programs.

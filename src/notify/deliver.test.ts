@@ -7,7 +7,7 @@ import { tempDir } from "../../test/helpers/tmp.js";
 import { deliver, deliverWithRetries } from "./deliver.js";
 import { planNotifications, type PlannedNotification } from "./plan.js";
 import type { NotifyEvent } from "./summary.js";
-import { splitTemplate, validateTemplate } from "./template.js";
+import { OPENCLAW_TEMPLATE, splitTemplate, validateTemplate } from "./template.js";
 
 /** A tiny executable that writes its arguments, each NUL-terminated, to $ARGV_OUT. */
 function argvDumper(dir: string, name = "dump-argv"): string {
@@ -49,15 +49,19 @@ const event: NotifyEvent = {
 };
 
 describe("command channel", () => {
-  it("passes hostile values byte-exact, one argv element each, through no shell", async () => {
+  it("never puts agent text in argv; it arrives byte-exact in the environment and as JSON on stdin", async () => {
     const dir = tempDir();
     const canary = join(dir, "canary");
     const out = join(dir, "argv");
+    const stdinOut = join(dir, "stdin");
     const dumper = argvDumper(dir);
+    // Records its stdin too, so the JSON event can be checked.
+    const stdinDumper = script(dir, "dump-stdin", `cat > "$STDIN_OUT"\nexec '${dumper}' "$@"`);
     const hostile = [
       `$(touch ${canary})`,
       `\`touch ${canary}\``,
       `x; touch ${canary}; #`,
+      `'; touch ${canary}; '`,
       `it's "quoted" \\ back\\slash`,
       "line1\nline2\r\n\ttabbed",
       `#{pane_id} #(touch ${canary})`,
@@ -68,14 +72,16 @@ describe("command channel", () => {
       "",
       "   ",
     ];
-    const words = splitTemplate(
-      `'${dumper}' {name} {cwd} --log={logPath} {agent} {summary} {diagnosis} lit`,
+    const direct = splitTemplate(`'${stdinDumper}' {name} {state} {agent} lit`);
+    // A wrapper that runs a shell: the shell expands the variables as data.
+    const wrapped = splitTemplate(
+      `timeout 5 sh -c '"$0" "$AGENTMUX_SUMMARY" "$AGENTMUX_DIAGNOSIS" "$AGENTMUX_CWD" "$AGENTMUX_LOG_PATH"' '${dumper}'`,
     );
-    validateTemplate(words);
+    validateTemplate(direct);
+    validateTemplate(wrapped);
     for (const value of hostile) {
       const e: NotifyEvent = {
         ...event,
-        name: value,
         cwd: value,
         logPath: value,
         agent: value,
@@ -83,22 +89,41 @@ describe("command channel", () => {
         exitCode: 1,
         diagnosis: { code: "crash", summary: value },
       };
-      const [planned] = planNotifications({ commands: [words], webhooks: [], desktop: false }, e);
-      expect(planned?.channel).toBe("command");
-      const result = await deliver(planned as PlannedNotification, {
-        env: { ...process.env, ARGV_OUT: out },
+      const plan = planNotifications(
+        { commands: [direct, wrapped], webhooks: [], desktop: false },
+        e,
+      );
+      expect(plan).toHaveLength(2);
+      for (const planned of plan) {
+        const result = await deliver(planned, {
+          env: { ...process.env, ARGV_OUT: out, STDIN_OUT: stdinOut },
+        });
+        expect(result).toEqual({ ok: true });
+        expect(existsSync(canary)).toBe(false);
+      }
+      // The direct template: only agentmux's own values, in its safe alphabet.
+      const [first] = plan;
+      expect(first?.payload.argv?.slice(1)).toEqual([
+        "login",
+        "failed",
+        value.replace(/[^A-Za-z0-9_.:+-]/g, "_"),
+        "lit",
+      ]);
+      expect(JSON.parse(readFileSync(stdinOut, "utf8"))).toEqual({
+        text: first?.payload.text,
+        event: JSON.parse(JSON.stringify(e)) as unknown,
       });
-      expect(result).toEqual({ ok: true });
-      const got = readArgv(out);
-      // Byte-exact: exactly what renderArgv produced, element for element.
-      expect(got).toEqual(planned?.payload.argv?.slice(1));
-      expect(got).toHaveLength(7);
-      expect(got.slice(0, 4)).toEqual([value, value, `--log=${value}`, value]);
-      expect(got[6]).toBe("lit");
-      // Free text (summary, diagnosis) arrives flattened to one line.
-      expect(got[4]).not.toMatch(/[\n\r\u001b]/);
-      expect(got[5]).not.toMatch(/[\n\r\u001b]/);
-      expect(existsSync(canary)).toBe(false);
+      // The wrapped one: the last delivery; agent text, byte-exact, as data.
+      expect(readArgv(out)).toEqual([
+        first?.payload.text,
+        `crash: ${value
+          .replace(/\u001b\[31m|\u001b\[0m|\u001b\]0;title\u0007/g, "")
+          .replace(/[\n\r\t]+/g, " ")
+          .replace(/ {2,}/g, " ")
+          .trim()}`,
+        value,
+        value,
+      ]);
     }
   });
 
@@ -107,13 +132,10 @@ describe("command channel", () => {
     const out = join(dir, "argv");
     argvDumper(dir, "openclaw");
     const [planned] = planNotifications(
-      {
-        commands: [splitTemplate("openclaw system event --text {summary} --mode now")],
-        webhooks: [],
-        desktop: false,
-      },
-      event,
+      { commands: [[...OPENCLAW_TEMPLATE]], webhooks: [], desktop: false },
+      { ...event, diagnosis: { code: "crash", summary: "$(touch x) `id` '\"" }, state: "failed" },
     );
+    expect(planned?.target).toBe("openclaw");
     const result = await deliver(planned as PlannedNotification, {
       env: { PATH: `${dir}:/usr/bin:/bin`, ARGV_OUT: out },
     });
@@ -122,7 +144,7 @@ describe("command channel", () => {
       "system",
       "event",
       "--text",
-      "agentmux: login succeeded (exit 0) after 4s · 1 commit · 0 uncommitted · verified",
+      "agentmux: login failed (exit 0) after 4s · 1 commit · 0 uncommitted · verified · crash: $(touch x) `id` '\"",
       "--mode",
       "now",
     ]);

@@ -29,7 +29,11 @@ export async function deliver(
   try {
     switch (planned.channel) {
       case "command":
-        return await deliverCommand(p.argv ?? [], { ...timeout, ...env });
+        return await deliverCommand(p.argv ?? [], {
+          ...timeout,
+          env: commandEnv(opts.env ?? process.env, p.env),
+          ...(p.body === undefined ? {} : { input: `${JSON.stringify(p.body)}\n` }),
+        });
       case "webhook":
         return await deliverWebhook(planned.target, p.body ?? {}, timeout);
       case "desktop":
@@ -49,6 +53,22 @@ export async function deliver(
     // A notification must never crash the process that settles a run.
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * The run's environment plus the event's AGENTMUX_* values, without the
+ * variables that mark a process as one of the run's own (AGENTMUX_RUN,
+ * AGENTMUX_RUN_DIR): a daemon a notification command starts (a gateway, say)
+ * must not be taken for something the agent left behind and ended with it.
+ */
+export function commandEnv(
+  base: NodeJS.ProcessEnv,
+  extra: Readonly<Record<string, string>> | undefined,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...(extra ?? {}) };
+  delete env.AGENTMUX_RUN;
+  delete env.AGENTMUX_RUN_DIR;
+  return env;
 }
 
 /**

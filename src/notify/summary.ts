@@ -1,4 +1,4 @@
-import type { TemplateVar } from "./template.js";
+import { ENV_VARS, type TemplateVar } from "./template.js";
 
 /** What a notification is about: one run that ended. */
 export type NotifyState = "succeeded" | "failed" | "killed" | "lost";
@@ -116,4 +116,24 @@ export function templateVars(e: NotifyEvent): Record<TemplateVar, string> {
     logPath: e.logPath,
     diagnosis: e.diagnosis ? `${flatten(e.diagnosis.code)}: ${flatten(e.diagnosis.summary)}` : "",
   };
+}
+
+/**
+ * The environment a notification command gets on top of the run's own:
+ * every template value as AGENTMUX_<NAME>, including the agent-controlled
+ * ones that are never put in argv (AGENTMUX_SUMMARY, AGENTMUX_DIAGNOSIS,
+ * AGENTMUX_CWD, AGENTMUX_LOG_PATH). `sh -c '... "$AGENTMUX_SUMMARY"'` reads
+ * one as a single word: a shell never parses a variable's value as code.
+ */
+export function notifyEnv(e: NotifyEvent): Record<string, string> {
+  const vars = templateVars(e);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(vars)) {
+    const name = Object.hasOwn(ENV_VARS, key)
+      ? ENV_VARS[key as keyof typeof ENV_VARS]
+      : `AGENTMUX_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    // Environment values cannot hold NUL; nothing agentmux builds has one, but paths could.
+    env[name] = value.replace(/\0/g, "");
+  }
+  return env;
 }

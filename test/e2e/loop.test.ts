@@ -41,7 +41,9 @@ function setup(items: string[]): { w: World; repo: string; notes: string; record
   git(repo, "commit", "-q", "-m", "PRD");
   const notes = join(w.root, "notified.txt");
   const recorder = join(w.root, "record.sh");
-  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$2" >> "$1"\n`, { mode: 0o755 });
+  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$AGENTMUX_SUMMARY" >> "$1"\n`, {
+    mode: 0o755,
+  });
   return { w, repo, notes, recorder };
 }
 
@@ -60,7 +62,7 @@ async function loop(
     "--cwd",
     s.repo,
     "--notify-cmd",
-    `${s.recorder} ${s.notes} {summary}`,
+    `${s.recorder} ${s.notes}`,
     ...options,
     "--",
     FAKE_AGENT,
