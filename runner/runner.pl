@@ -14,7 +14,7 @@
 #   argv        the agent's argv, NUL-terminated elements (never a shell string)
 #   env         the agent's complete environment, NUL-terminated KEY=VALUE
 #   cwd         the working directory
-#   runner.conf key=value lines: stdin=prompt|null|tty, grace=SECONDS
+#   runner.conf key=value lines: stdin=prompt|null|tty, grace=SECONDS, cgroup=DIR (optional)
 #   prompt      the prompt bytes, given to the agent on stdin when stdin=prompt
 # Outputs:
 #   started     "RUNNER_PID AGENT_PID AGENT_START_TICKS RUNNER_START_TICKS\n";
@@ -100,6 +100,13 @@ if ($pid == 0) {
         $SIG{TTOU} = 'DEFAULT';
     }
     $SIG{PIPE} = 'DEFAULT';    # ignored signals survive exec; the agent gets defaults
+    # Into the run's cgroup, before anything is started: every descendant
+    # stays in it whatever session it moves to, so the finisher can end
+    # them all. Without it (no permission) the environment marks remain.
+    if (defined $conf{cgroup} && open(my $cg, '>>', "$conf{cgroup}/cgroup.procs")) {
+        print $cg "$$\n";
+        close $cg;
+    }
     # Read the agent's argv and environment only here, in the child: the
     # parent stays resident for hours and should not keep copies around.
     # Each element is NUL-terminated, so an empty argument is "\0" on its

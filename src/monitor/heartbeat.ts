@@ -14,6 +14,7 @@ import { restartPolicyOf } from "./policy-config.js";
 import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
 import { CpuScan, checkStall } from "./stall-check.js";
+import { readEscapedCount } from "../sessions/sweep.js";
 
 /**
  * One monitor pass (`agentmux heartbeat`, and every wake-up of `agentmux
@@ -63,20 +64,24 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
 
   // 1. Reconcile. A live supervisor is the common case and costs one kill(0).
   const views: { session: SessionRow; run: RunRow | null }[] = [];
+  // Processes that escaped a run's group, ended when this pass settled the run.
+  let escapedEnded = 0;
   for (const row of rows) {
     let run = row.run;
     if (run && isLive(run.state) && opts.busy?.(run.id) !== true) {
       const spec = row.session.spec as SessionSpec;
       const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
       const panes = alive ? null : await panesOf(spec.socket);
+      const before = readEscapedCount(run.runDir);
       run = (await refreshSession(ctx, row.session, panes)).run;
+      if (run && !isLive(run.state)) escapedEnded += readEscapedCount(run.runDir) - before;
     }
     views.push({ session: row.session, run });
   }
 
   // 2. Orphans before anything is restarted: agents of runs whose supervisor is gone.
   const reports = new Map<string, SessionReport>();
-  let orphansEnded = 0;
+  let orphansEnded = escapedEnded;
   await Promise.all(
     views.map(async ({ session, run }) => {
       if (!run || policyState(run) !== "lost" || run.agentPid === null) return;

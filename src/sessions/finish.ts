@@ -12,6 +12,7 @@ import { reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
+import { endEscaped } from "./sweep.js";
 import { join } from "node:path";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
@@ -23,7 +24,7 @@ function agentPathValue(runDir: string): string | undefined {
   }
 }
 import type { SessionSpec } from "./spec.js";
-import type { Diagnosis, Evidence, ExitRecord, RunState, Verdict } from "./types.js";
+import type { Diagnosis, ExitRecord, RunState, Verdict } from "./types.js";
 
 export interface FinishOutcome {
   session: SessionRow;
@@ -120,7 +121,12 @@ async function settle(
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
   const spec = session.spec as SessionSpec;
-  const evidence: Evidence = await runEvidence(spec, run, logSettled);
+  // What the agent started outside its process group (setsid, daemons) is
+  // ended before the run is recorded as over, while git is asked.
+  const [evidence] = await Promise.all([
+    runEvidence(spec, run, logSettled),
+    endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket }),
+  ]);
   const verdict: Verdict | null =
     state === "lost"
       ? null

@@ -340,7 +340,9 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     process.kill(before.agentPid ?? 0, "SIGKILL");
     process.kill(before.pid ?? 0, "SIGKILL");
     await s.w.waitStatus("resume", (x) => x.state === "lost" || x.state === "failed");
-    expect(isRunning(hungPid, null)).toBe(true);
+    // Settling the run ended everything it started, the orphaned agent too
+    // (docs/processes.md): a restart never finds a second agent in the tree.
+    await waitFor("the orphaned agent to be ended", () => !isRunning(hungPid, null), 10_000);
 
     const rr = await s.w.cli(["restart", "resume"]);
     expect(rr.stderr).toBe("");
