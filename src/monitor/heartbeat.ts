@@ -15,6 +15,7 @@ import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
 import { CpuScan, checkStall } from "./stall-check.js";
 import { readEscapedCount } from "../sessions/sweep.js";
+import { notificationView, type NotificationView } from "../sessions/notify-view.js";
 
 /**
  * One monitor pass (`agentmux heartbeat`, and every wake-up of `agentmux
@@ -33,6 +34,8 @@ export interface PassOptions {
   busy?: (runId: number) => boolean;
 }
 
+export type FailedNotification = NotificationView & { name: string; fix: string };
+
 export interface PassReport {
   at: string;
   checked: number;
@@ -40,7 +43,13 @@ export interface PassReport {
   attention: number;
   restarted: number;
   orphansEnded: number;
-  notifications: { delivered: number; failed: OutboxResult["failed"] };
+  notifications: {
+    delivered: number;
+    /** Given up on (state failed), in any session, until `agentmux notify retry NAME`. */
+    failed: FailedNotification[];
+    /** This pass's attempts that failed and will be tried again at nextAttemptAt. */
+    retrying: OutboxResult["failed"];
+  };
   monitor: MonitorStatus;
   /** The earliest restart still due, for watch to wake up then. */
   nextDueAt: string | null;
@@ -163,7 +172,15 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     attention: sessions.filter((s) => s.attention).length,
     restarted: sessions.filter((s) => s.action === "restarted").length,
     orphansEnded,
-    notifications: { delivered: delivered.delivered, failed: delivered.failed },
+    notifications: {
+      delivered: delivered.delivered,
+      failed: store.failedNotifications().map((n) => ({
+        name: n.sessionName,
+        ...notificationView(n),
+        fix: `agentmux notify retry ${n.sessionName}`,
+      })),
+      retrying: delivered.failed.filter((f) => !f.final),
+    },
     monitor: monitorStatus(store, live),
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { deliver, deliverWithRetries } from "./deliver.js";
+import { desktopAvailable } from "./channels/desktop.js";
 import { planNotifications, type PlannedNotification } from "./plan.js";
 import type { NotifyEvent } from "./summary.js";
 import { OPENCLAW_TEMPLATE, splitTemplate, validateTemplate } from "./template.js";
@@ -343,21 +344,17 @@ describe("webhook channel", () => {
 });
 
 describe("desktop channel", () => {
-  const planned = (optional: boolean): PlannedNotification => ({
+  const planned = (): PlannedNotification => ({
     channel: "desktop",
     target: "notify-send",
-    payload: {
-      title: "-agentmux: login succeeded",
-      text: "line $(x)",
-      ...(optional ? { optional } : {}),
-    },
+    payload: { title: "-agentmux: login succeeded", text: "line $(x)" },
   });
 
   it("runs notify-send from PATH when a display is there", async () => {
     const dir = tempDir();
     const out = join(dir, "argv");
     argvDumper(dir, "notify-send");
-    const result = await deliver(planned(false), {
+    const result = await deliver(planned(), {
       env: { PATH: dir, DISPLAY: ":99", ARGV_OUT: out },
     });
     expect(result).toEqual({ ok: true });
@@ -372,17 +369,15 @@ describe("desktop channel", () => {
   it.each<[string, (dir: string) => NodeJS.ProcessEnv]>([
     ["no display or bus", (dir) => ({ PATH: dir })],
     ["no notify-send on PATH", (dir) => ({ PATH: join(dir, "empty"), DISPLAY: ":99" })],
-  ])("fails with %s, and is quiet about it in auto mode", async (_label, envFor) => {
+  ])("fails for good with %s: never delivered", async (_label, envFor) => {
     const dir = tempDir();
     argvDumper(dir, "notify-send");
     const env = { ...envFor(dir), ARGV_OUT: join(dir, "argv") };
-    const strict = await deliverWithRetries(planned(false), { env, backoffMs: [0] });
-    expect(strict.ok).toBe(false);
-    expect(strict.permanent).toBe(true);
-    expect(strict.error).toMatch(/^no desktop session/);
-    const auto = await deliver(planned(true), { env });
-    expect(auto.ok).toBe(true);
-    expect(auto.skipped).toMatch(/^no desktop session/);
+    const result = await deliverWithRetries(planned(), { env, backoffMs: [0] });
+    expect(result.ok).toBe(false);
+    expect(result.permanent).toBe(true);
+    expect(result.error).toMatch(/^no desktop notifier/);
+    expect(desktopAvailable(env)).toBe(false);
     expect(existsSync(join(dir, "argv"))).toBe(false);
   });
 });

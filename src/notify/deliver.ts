@@ -6,8 +6,6 @@ import type { PlannedNotification } from "./plan.js";
 export interface DeliveryResult {
   ok: boolean;
   error?: string;
-  /** ok without sending: an optional channel (desktop "auto") that has nowhere to go here. */
-  skipped?: string;
   /** Retrying cannot help (program missing, no desktop, malformed URL). */
   permanent?: boolean;
 }
@@ -37,11 +35,7 @@ export async function deliver(
       case "webhook":
         return await deliverWebhook(planned.target, p.body ?? {}, timeout);
       case "desktop":
-        return await deliverDesktop(p.title ?? "agentmux", p.text ?? "", {
-          ...timeout,
-          ...env,
-          ...(p.optional ? { optional: true } : {}),
-        });
+        return await deliverDesktop(p.title ?? "agentmux", p.text ?? "", { ...timeout, ...env });
       default:
         return {
           ok: false,

@@ -75,17 +75,8 @@ describe("planNotifications", () => {
         },
       ],
     ],
-    [
-      "desktop auto is optional",
-      { desktop: "auto" },
-      [
-        {
-          channel: "desktop",
-          target: "notify-send",
-          payload: { title: "agentmux: login succeeded", text: line, optional: true },
-        },
-      ],
-    ],
+    // "auto" without a desktop here (the default): nothing is planned, nothing fails.
+    ["desktop auto without a desktop", { desktop: "auto" }, []],
     [
       "duplicates are sent once, in order",
       {
@@ -126,6 +117,18 @@ describe("planNotifications", () => {
       AGENTMUX_RUN_ID: "7",
     });
     expect(p?.payload.body).toEqual({ text: summaryLine(hostile), event: hostile });
+  });
+
+  it("desktop auto plans a notification where a desktop is available", () => {
+    expect(
+      planNotifications({ ...none, desktop: "auto" }, event, { desktopAvailable: true }),
+    ).toEqual([
+      {
+        channel: "desktop",
+        target: "notify-send",
+        payload: { title: "agentmux: login succeeded", text: line },
+      },
+    ]);
   });
 
   it("gives webhooks every event field and a JSON-safe body", () => {

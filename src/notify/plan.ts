@@ -24,8 +24,6 @@ export interface PlannedNotification {
     text?: string;
     /** Commands: AGENTMUX_* variables added to the run's environment (notify/summary.ts notifyEnv). */
     env?: Record<string, string>;
-    /** Desktop only: skip quietly (not a failure) when there is no desktop session. */
-    optional?: boolean;
   };
 }
 
@@ -43,6 +41,8 @@ export interface WebhookBody {
 export function planNotifications(
   settings: NotifySettings,
   event: NotifyEvent,
+  /** desktop "auto" plans a desktop notification only where one can be shown (channels/desktop.ts). */
+  opts: { desktopAvailable?: boolean } = {},
 ): PlannedNotification[] {
   const text = summaryLine(event);
   const vars = templateVars(event);
@@ -74,12 +74,14 @@ export function planNotifications(
     add(`webhook\0${url}`, { channel: "webhook", target: url, payload: { body } });
   }
 
-  if (settings.desktop !== false) {
+  if (
+    settings.desktop === true ||
+    (settings.desktop === "auto" && opts.desktopAvailable === true)
+  ) {
     const payload: PlannedNotification["payload"] = {
       title: `agentmux: ${flatten(event.name, 80)} ${event.state}`,
       text,
     };
-    if (settings.desktop === "auto") payload.optional = true;
     add("desktop", { channel: "desktop", target: "notify-send", payload });
   }
   return planned;

@@ -10,9 +10,10 @@ import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
 import { reportFromDiagnosis } from "../monitor/policy/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
-import { readEnvFile } from "./envfile.js";
+import { readEnvFile, runEnv } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
 import { endEscaped } from "./sweep.js";
+import { desktopAvailable } from "../notify/channels/desktop.js";
 import { join } from "node:path";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
@@ -196,6 +197,7 @@ async function settle(
       desktop: spec.notify.desktop,
     },
     event,
+    { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
   );
   store.addNotifications(run.id, planned);
   const notifications = await deliverPending(store, {

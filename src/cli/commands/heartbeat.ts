@@ -1,6 +1,7 @@
 import { reportLine } from "../../monitor/attention.js";
 import { heartbeatPass } from "../../monitor/heartbeat.js";
 import { Context } from "../../sessions/context.js";
+import { notificationLine } from "../../sessions/notify-view.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 
@@ -23,7 +24,8 @@ Exit status: 0 nothing needs attention, 1 something does.
 Options:
   --restart    apply the restart policy (backoffs up to 10 s are waited for)
   --json       the whole report: sessions[], attention, restarted, orphansEnded,
-               notifications, monitor {running, pid, lastBeatAt, warning}
+               notifications {delivered, failed[], retrying[]},
+               monitor {running, pid, lastBeatAt, warning}
 Cron, every 10 minutes:  */10 * * * * agentmux heartbeat --restart`;
 
 /** Backoffs this short are waited for inside one heartbeat; longer ones wait for the next. */
@@ -46,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
       printJson(report);
     } else {
       for (const s of report.sessions) out(reportLine(s));
+      for (const n of report.notifications.failed) {
+        out(`${n.name}: ${notificationLine(n, n.name) ?? "notification failed"}`);
+      }
       if (report.monitor.warning) out(`warning: ${report.monitor.warning}`);
       if (!attention) {
         out(`nothing needs attention (${report.checked} session(s) checked, ${report.live} live)`);
