@@ -33,7 +33,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 export function flatten(text: string, max = Infinity): string {
   const flat = text.replace(ANSI, "").replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
   if (flat.length <= max) return flat;
-  return `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  // Never cut between the two halves of a surrogate pair: a lone half is not
+  // valid UTF-16, and becomes U+FFFD when the text crosses into another
+  // process (an environment variable, argv), so bytes would change.
+  const cut = flat.slice(0, Math.max(0, max - 1)).replace(/[\ud800-\udbff]$/, "");
+  return `${cut.trimEnd()}…`;
 }
 
 /** `850ms`, `12s`, `4m12s`, `1h03m`, `2d05h`: short, and precise where it matters. */
