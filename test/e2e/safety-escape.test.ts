@@ -88,6 +88,15 @@ describe.each([
     expect(s.state).toBe("killed");
   }, 60_000);
 
+  it("when the tmux server dies, the supervisor's finisher ends them", async () => {
+    const w = new World();
+    const daemons = await startEscaper(w, "hungup", "hang", env);
+    execFileSync("tmux", ["-S", w.socket, "kill-server"], { stdio: "ignore" });
+    await waitFor("the daemons to be ended", () => gone(daemons), 20_000);
+    const s = await w.waitStatus("hungup", (x) => !["starting", "running"].includes(x.state));
+    expect(s.state).not.toBe("running");
+  }, 60_000);
+
   it("after the supervisor and the tmux server died, heartbeat ends them and counts them", async () => {
     const w = new World();
     const daemons = await startEscaper(w, "orphaned", "hang", env);
