@@ -21,6 +21,7 @@
 #               its mtime is the start time
 #   exit        "CODE SIGNAL REASON\n" (- when absent); its mtime is the exit time
 #   exec-error  why the agent could not be started (then CODE is 127)
+#   cgroup-joined  the agent was moved into the run's cgroup (runner.conf cgroup=)
 # Handoff with `agentmux watch` (src/monitor/exit-watch.ts), which finishes a
 # run faster than a fresh node process can start:
 #   watched     "WATCH_PID\n", written by watch while it watches RUNDIR
@@ -103,9 +104,11 @@ if ($pid == 0) {
     # Into the run's cgroup, before anything is started: every descendant
     # stays in it whatever session it moves to, so the finisher can end
     # them all. Without it (no permission) the environment marks remain.
+    # cgroup-joined tells the finisher the cgroup really holds the agent
+    # (the kernel reports a refused move when the write is flushed, at close).
     if (defined $conf{cgroup} && open(my $cg, '>>', "$conf{cgroup}/cgroup.procs")) {
         print $cg "$$\n";
-        close $cg;
+        spew("$dir/cgroup-joined", "$$\n") if close($cg);
     }
     # Read the agent's argv and environment only here, in the child: the
     # parent stays resident for hours and should not keep copies around.

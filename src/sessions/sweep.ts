@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { endRunProcesses } from "../process/escape.js";
+import { removeCgroup } from "../process/run-cgroup.js";
 import type { RunRow } from "../store/store.js";
 import type { Context } from "./context.js";
 import { readCgroup } from "./rundir.js";
@@ -46,11 +47,16 @@ export async function endEscaped(
           .tmux(opts.socket)
           .serverPid()
           .catch(() => null); // no server: nothing to spare
+  // A cgroup the agent never joined (the move was refused) holds nothing:
+  // its processes are found by their environment marks instead.
+  const cgroup = readCgroup(run.runDir);
+  const joined = cgroup !== null && existsSync(join(run.runDir, "cgroup-joined"));
   const ended = await endRunProcesses(
-    { runId: run.id, runDir: run.runDir, cgroup: readCgroup(run.runDir) },
+    { runId: run.id, runDir: run.runDir, cgroup: joined ? cgroup : null },
     opts.graceMs,
     { exclude: server === null ? [] : [server] },
   );
+  if (cgroup !== null && !joined) removeCgroup(cgroup);
   if (ended > 0) {
     try {
       writeFileSync(join(run.runDir, "escaped"), String(readEscapedCount(run.runDir) + ended), {

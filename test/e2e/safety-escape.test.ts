@@ -75,6 +75,7 @@ describe.each([
     expect(gone(daemons)).toBe(true);
     const runDir = join(w.stateDir, "runs", "1");
     expect(existsSync(join(runDir, "cgroup"))).toBe(mode === "cgroup" && canCgroup);
+    expect(existsSync(join(runDir, "cgroup-joined"))).toBe(mode === "cgroup" && canCgroup);
     expect(readFileSync(join(runDir, "escaped"), "utf8")).toBe("2");
   }, 60_000);
 
