@@ -128,6 +128,20 @@ describe("command channel", () => {
     }
   });
 
+  it("refuses a row stored by an older version with the summary in argv", async () => {
+    const dir = tempDir();
+    const canary = join(dir, "canary");
+    const text = `agentmux: x failed · $(touch ${canary})`;
+    const result = await deliver({
+      channel: "command",
+      target: "sh",
+      payload: { argv: ["sh", "-c", `echo ${text}`], text },
+    });
+    expect(result).toMatchObject({ ok: false, permanent: true });
+    expect(result.error).toMatch(/older agentmux/);
+    expect(existsSync(canary)).toBe(false);
+  });
+
   it("uses env.PATH to find the program (the openclaw preset)", async () => {
     const dir = tempDir();
     const out = join(dir, "argv");

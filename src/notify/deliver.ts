@@ -27,6 +27,14 @@ export async function deliver(
   try {
     switch (planned.channel) {
       case "command":
+        if (legacyAgentTextInArgv(p)) {
+          return {
+            ok: false,
+            permanent: true,
+            error:
+              "planned by an older agentmux with the summary in its arguments: not run (agent text never goes into argv)",
+          };
+        }
         return await deliverCommand(p.argv ?? [], {
           ...timeout,
           env: commandEnv(opts.env ?? process.env, p.env),
@@ -47,6 +55,17 @@ export async function deliver(
     // A notification must never crash the process that settles a run.
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * A command row stored by a version that substituted the summary into argv
+ * (it has no AGENTMUX_* environment): sending it could hand agent text to a
+ * shell, so it is failed instead, visibly.
+ */
+function legacyAgentTextInArgv(p: PlannedNotification["payload"]): boolean {
+  if (p.env !== undefined) return false;
+  const text = p.text ?? "";
+  return text !== "" && (p.argv ?? []).some((a) => a.includes(text));
 }
 
 /**
