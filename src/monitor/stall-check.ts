@@ -3,8 +3,7 @@ import { desktopAvailable } from "../notify/channels/desktop.js";
 import { runEnv } from "../sessions/envfile.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
-import type { SessionSpec } from "../sessions/spec.js";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
 import {
@@ -76,7 +75,7 @@ export async function checkStall(
   now: number,
 ): Promise<StallCheck | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const stallAfterMs = stallAfterOf(spec, ctx.config());
   const prev = readSample(store.getMeta(sampleKey(run.id)));
   const already = store.getMeta(stallKey(run.id)) !== null;
@@ -129,7 +128,7 @@ export function queueNotice(
   now: number,
   state: string = "stalled",
 ): void {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const event: NotifyEvent = {
     name: session.name,
     agent: spec.agent,
