@@ -103,7 +103,7 @@ describe("notification delivery: retries with backoff and a bound, visible every
     ]);
     // Never the token in the URL's path.
     expect(JSON.stringify(after)).not.toContain("secret-token");
-    const ls = await w.cli(["ls"]);
+    const ls = await w.cli(["ls", "--wide"]);
     expect(ls.stdout).toMatch(/hooked .*notification failed \(agentmux notify retry hooked\)/);
     const lsJson = await w.json<{ name: string; notificationsFailed?: number }[]>(["ls"]);
     expect(lsJson[0]?.notificationsFailed).toBe(1);
