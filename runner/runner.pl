@@ -11,7 +11,8 @@
 # agent has exited (`agentmux _finish RUNDIR`).
 #
 # The files it reads and writes in RUNDIR (argv, env, cwd, runner.conf and
-# prompt in; started, exit and exec-error out; watched and settled, the
+# prompt in; started, exit and exec-error out, cgroup-joined when
+# the agent joined the run's cgroup; watched and settled, the
 # handoff with `agentmux watch`) are listed, with their formats, in ONE place:
 # src/rundir/files.ts. A test checks that every name used here is listed there.
 
@@ -88,9 +89,23 @@ if ($pid == 0) {
         $SIG{TTOU} = 'DEFAULT';
     }
     $SIG{PIPE} = 'DEFAULT';    # ignored signals survive exec; the agent gets defaults
+    # Into the run's cgroup, before anything is started: every descendant
+    # stays in it whatever session it moves to, so the finisher can end
+    # them all. Without it (no permission) the environment marks remain.
+    # cgroup-joined tells the finisher the cgroup really holds the agent
+    # (the kernel reports a refused move when the write is flushed, at close).
+    if (defined $conf{cgroup} && open(my $cg, '>>', "$conf{cgroup}/cgroup.procs")) {
+        print $cg "$$\n";
+        spew("$dir/cgroup-joined", "$$\n") if close($cg);
+    }
     # Read the agent's argv and environment only here, in the child: the
     # parent stays resident for hours and should not keep copies around.
-    my @argv = grep { length } split /\0/, (slurp("$dir/argv") // '');
+    # Each element is NUL-terminated, so an empty argument is "\0" on its
+    # own: split with limit -1 keeps every empty field, and only the one
+    # after the last terminator is dropped. (A plain split, or filtering out
+    # empty strings, would turn `a "" b` into `a b`.)
+    my @argv = split /\0/, (slurp("$dir/argv") // ''), -1;
+    pop @argv;
     my %env;
     for my $kv (split /\0/, (slurp("$dir/env") // '')) {
         my $i = index($kv, '=');

@@ -31,7 +31,7 @@ export function sessionOptions(p: Parsed): SessionOptions {
   for (const preset of list(p, "notify")) {
     if (preset !== "openclaw") {
       throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
-        hint: "for any other command use --notify-cmd 'command {summary}'",
+        hint: `for any other command use --notify-cmd 'sh -c '\\''command "$AGENTMUX_SUMMARY"'\\'''`,
       });
     }
   }

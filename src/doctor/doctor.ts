@@ -2,6 +2,7 @@ import { checkAgent, checkCodexLogin, checkPerl, CHECKED_AGENTS } from "./agents
 import { checkConfig, checkJournal, checkStoreAndMonitor } from "./state.js";
 import { checkServerLifetime, checkSocketDir, checkStaleSocket, checkTmuxVersion } from "./tmux.js";
 import type { DoctorCheck, DoctorInput } from "./types.js";
+import { checkRunCleanup } from "./cleanup.js";
 
 export type { DoctorCheck, DoctorInput } from "./types.js";
 
@@ -25,6 +26,7 @@ export async function runDoctor(
     checkCodexLogin(input).then((c) => (c === null ? [] : [c])),
     checkStoreAndMonitor(input),
     checkJournal(input).then((c) => [c]),
+    checkRunCleanup(input).then((c) => [c]),
   ]);
   return [configCheck, ...groups.flat()];
 }

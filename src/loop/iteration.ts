@@ -145,6 +145,7 @@ export async function runIteration(
       ...launch.env,
       AGENTMUX_SESSION: rt.session.name,
       AGENTMUX_RUN: String(rt.run.id),
+      AGENTMUX_RUN_DIR: rt.run.runDir,
       AGENTMUX_ITERATION: String(iteration.id),
       AGENTMUX_ITEM: item.text,
       AGENTMUX_PROMPT_FILE: promptFile,

@@ -13,6 +13,8 @@ import { restartPolicyOf } from "./policy-config.js";
 import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
 import { CpuScan, checkStall } from "./stall-check.js";
+import { readEscapedCount } from "../sessions/sweep.js";
+import { notificationView, type NotificationView } from "../sessions/notify-view.js";
 
 /**
  * One monitor pass (`agentmux heartbeat`, and every wake-up of `agentmux
@@ -31,6 +33,8 @@ export interface PassOptions {
   busy?: (runId: number) => boolean;
 }
 
+export type FailedNotification = NotificationView & { name: string; fix: string };
+
 export interface PassReport {
   at: string;
   checked: number;
@@ -38,7 +42,13 @@ export interface PassReport {
   attention: number;
   restarted: number;
   orphansEnded: number;
-  notifications: { delivered: number; failed: OutboxResult["failed"] };
+  notifications: {
+    delivered: number;
+    /** Given up on (state failed), in any session, until `agentmux notify retry NAME`. */
+    failed: FailedNotification[];
+    /** This pass's attempts that failed and will be tried again at nextAttemptAt. */
+    retrying: OutboxResult["failed"];
+  };
   monitor: MonitorStatus;
   /** The earliest restart still due, for watch to wake up then. */
   nextDueAt: string | null;
@@ -62,20 +72,24 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
 
   // 1. Reconcile. A live supervisor is the common case and costs one kill(0).
   const views: { session: SessionRow; run: RunRow | null }[] = [];
+  // Processes that escaped a run's group, ended when this pass settled the run.
+  let escapedEnded = 0;
   for (const row of rows) {
     let run = row.run;
     if (run && isLive(run.state) && opts.busy?.(run.id) !== true) {
       const spec = row.session.spec;
       const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
       const panes = alive ? null : await panesOf(spec.socket);
+      const before = readEscapedCount(run.runDir);
       run = (await refreshSession(ctx, row.session, panes)).run;
+      if (run && !isLive(run.state)) escapedEnded += readEscapedCount(run.runDir) - before;
     }
     views.push({ session: row.session, run });
   }
 
   // 2. Orphans before anything is restarted: agents of runs whose supervisor is gone.
   const reports = new Map<string, SessionReport>();
-  let orphansEnded = 0;
+  let orphansEnded = escapedEnded;
   await Promise.all(
     views.map(async ({ session, run }) => {
       if (!run || policyState(run) !== "lost" || run.agentPid === null) return;
@@ -157,7 +171,15 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     attention: sessions.filter((s) => s.attention).length,
     restarted: sessions.filter((s) => s.action === "restarted").length,
     orphansEnded,
-    notifications: { delivered: delivered.delivered, failed: delivered.failed },
+    notifications: {
+      delivered: delivered.delivered,
+      failed: store.failedNotifications().map((n) => ({
+        name: n.sessionName,
+        ...notificationView(n),
+        fix: `agentmux notify retry ${n.sessionName}`,
+      })),
+      retrying: delivered.failed.filter((f) => !f.final),
+    },
     monitor: monitorStatus(store, live),
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,

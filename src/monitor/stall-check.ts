@@ -1,4 +1,6 @@
 import { planNotifications } from "../notify/plan.js";
+import { desktopAvailable } from "../notify/channels/desktop.js";
+import { runEnv } from "../sessions/envfile.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
@@ -150,6 +152,7 @@ export function queueNotice(
       desktop: spec.notify.desktop,
     },
     event,
+    { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
   );
   ctx.store().addNotifications(run.id, planned);
 }

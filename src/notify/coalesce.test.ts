@@ -17,6 +17,8 @@ function row(channel: string, target: string, payload: object, runId = nextId): 
     claimedAt: null,
     createdAt: "2025-06-01T12:00:00.000Z",
     deliveredAt: null,
+    nextAttemptAt: null,
+    retrySince: null,
   };
 }
 const summary = (name: string): string => `agentmux: ${name} succeeded (exit 0) after 3s`;
@@ -86,7 +88,6 @@ describe("combine", () => {
     expect(c.payload).toEqual({
       title: "agentmux: 2 sessions ended",
       text: `${summary("a")}\n${summary("b")}`,
-      optional: true,
     });
   });
 });
@@ -94,6 +95,17 @@ describe("combine", () => {
 describe("planOutbox", () => {
   const NOW = Date.parse("2025-06-01T12:00:30.000Z");
   const at = (sAgo: number): string => new Date(NOW - sAgo * 1000).toISOString();
+
+  it("a destination waits out the backoff of a failed row, new rows with it", () => {
+    const failed = { ...openclaw("a"), attempts: 2, nextAttemptAt: at(-10) };
+    const plan = planOutbox([failed, openclaw("b")], () => null, NOW);
+    expect(plan.send).toEqual([]);
+    expect(plan.deferred).toEqual([
+      expect.objectContaining({ ids: [failed.id, failed.id + 1], notBefore: at(-10) }),
+    ]);
+    const due = planOutbox([{ ...failed, nextAttemptAt: at(1) }], () => null, NOW);
+    expect(due.send).toHaveLength(1);
+  });
 
   it.each<[string, string | null, "send" | "defer", string | null]>([
     ["never sent: now", null, "send", null],

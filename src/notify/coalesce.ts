@@ -72,8 +72,22 @@ export function combine(rows: readonly NotificationRow[]): PlannedNotification {
   switch (first.channel) {
     case "command": {
       const own = typeof p.text === "string" && p.text !== "" ? p.text : null;
+      // Rows stored by older versions carry the summary inside argv.
       const argv = (p.argv ?? []).map((a) => (own === null ? a : a.split(own).join(text)));
-      return { ...planned, payload: { argv, text } };
+      const events = rows.map((r) => (payloadOf(r).body as { event?: unknown } | undefined)?.event);
+      return {
+        ...planned,
+        payload: {
+          argv,
+          text,
+          env: {
+            ...(p.env ?? {}),
+            AGENTMUX_SUMMARY: text,
+            AGENTMUX_COALESCED: String(rows.length),
+          },
+          body: { text, events, coalesced: rows.length },
+        },
+      };
     }
     case "webhook": {
       // `text` for Slack-compatible hooks; `events` (every run) for programs.
@@ -86,7 +100,6 @@ export function combine(rows: readonly NotificationRow[]): PlannedNotification {
         payload: {
           title: headline(rows.length),
           text: rows.map((r) => rowText(r) ?? "").join("\n"),
-          ...(rows.every((r) => payloadOf(r).optional === true) ? { optional: true } : {}),
         },
       };
     default:
@@ -131,7 +144,13 @@ export function planOutbox(
     if (opts.runId !== undefined && !group.some((r) => r.runId === opts.runId)) continue;
     const sorted = [...group].sort((a, b) => a.id - b.id);
     const last = lastSent(key);
-    const opensAt = last === null ? -Infinity : Date.parse(last) + windowMs;
+    // A destination whose last delivery failed waits out its backoff (notify/retry.ts);
+    // rows that joined meanwhile wait with it and go out combined.
+    const backoff = Math.max(
+      -Infinity,
+      ...sorted.map((r) => (r.nextAttemptAt === null ? -Infinity : Date.parse(r.nextAttemptAt))),
+    );
+    const opensAt = Math.max(last === null ? -Infinity : Date.parse(last) + windowMs, backoff);
     if (opensAt > now) {
       plan.deferred.push({
         key,

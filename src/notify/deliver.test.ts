@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { deliver, deliverWithRetries } from "./deliver.js";
+import { desktopAvailable } from "./channels/desktop.js";
 import { planNotifications, type PlannedNotification } from "./plan.js";
 import type { NotifyEvent } from "./summary.js";
-import { splitTemplate, validateTemplate } from "./template.js";
+import { OPENCLAW_TEMPLATE, splitTemplate, validateTemplate } from "./template.js";
 
 /** A tiny executable that writes its arguments, each NUL-terminated, to $ARGV_OUT. */
 function argvDumper(dir: string, name = "dump-argv"): string {
@@ -49,15 +50,19 @@ const event: NotifyEvent = {
 };
 
 describe("command channel", () => {
-  it("passes hostile values byte-exact, one argv element each, through no shell", async () => {
+  it("never puts agent text in argv; it arrives byte-exact in the environment and as JSON on stdin", async () => {
     const dir = tempDir();
     const canary = join(dir, "canary");
     const out = join(dir, "argv");
+    const stdinOut = join(dir, "stdin");
     const dumper = argvDumper(dir);
+    // Records its stdin too, so the JSON event can be checked.
+    const stdinDumper = script(dir, "dump-stdin", `cat > "$STDIN_OUT"\nexec '${dumper}' "$@"`);
     const hostile = [
       `$(touch ${canary})`,
       `\`touch ${canary}\``,
       `x; touch ${canary}; #`,
+      `'; touch ${canary}; '`,
       `it's "quoted" \\ back\\slash`,
       "line1\nline2\r\n\ttabbed",
       `#{pane_id} #(touch ${canary})`,
@@ -68,14 +73,16 @@ describe("command channel", () => {
       "",
       "   ",
     ];
-    const words = splitTemplate(
-      `'${dumper}' {name} {cwd} --log={logPath} {agent} {summary} {diagnosis} lit`,
+    const direct = splitTemplate(`'${stdinDumper}' {name} {state} {agent} lit`);
+    // A wrapper that runs a shell: the shell expands the variables as data.
+    const wrapped = splitTemplate(
+      `timeout 5 sh -c '"$0" "$AGENTMUX_SUMMARY" "$AGENTMUX_DIAGNOSIS" "$AGENTMUX_CWD" "$AGENTMUX_LOG_PATH"' '${dumper}'`,
     );
-    validateTemplate(words);
+    validateTemplate(direct);
+    validateTemplate(wrapped);
     for (const value of hostile) {
       const e: NotifyEvent = {
         ...event,
-        name: value,
         cwd: value,
         logPath: value,
         agent: value,
@@ -83,23 +90,56 @@ describe("command channel", () => {
         exitCode: 1,
         diagnosis: { code: "crash", summary: value },
       };
-      const [planned] = planNotifications({ commands: [words], webhooks: [], desktop: false }, e);
-      expect(planned?.channel).toBe("command");
-      const result = await deliver(planned as PlannedNotification, {
-        env: { ...process.env, ARGV_OUT: out },
+      const plan = planNotifications(
+        { commands: [direct, wrapped], webhooks: [], desktop: false },
+        e,
+      );
+      expect(plan).toHaveLength(2);
+      for (const planned of plan) {
+        const result = await deliver(planned, {
+          env: { ...process.env, ARGV_OUT: out, STDIN_OUT: stdinOut },
+        });
+        expect(result).toEqual({ ok: true });
+        expect(existsSync(canary)).toBe(false);
+      }
+      // The direct template: only agentmux's own values, in its safe alphabet.
+      const [first] = plan;
+      expect(first?.payload.argv?.slice(1)).toEqual([
+        "login",
+        "failed",
+        value.replace(/[^A-Za-z0-9_.:+-]/g, "_"),
+        "lit",
+      ]);
+      expect(JSON.parse(readFileSync(stdinOut, "utf8"))).toEqual({
+        text: first?.payload.text,
+        event: JSON.parse(JSON.stringify(e)) as unknown,
       });
-      expect(result).toEqual({ ok: true });
-      const got = readArgv(out);
-      // Byte-exact: exactly what renderArgv produced, element for element.
-      expect(got).toEqual(planned?.payload.argv?.slice(1));
-      expect(got).toHaveLength(7);
-      expect(got.slice(0, 4)).toEqual([value, value, `--log=${value}`, value]);
-      expect(got[6]).toBe("lit");
-      // Free text (summary, diagnosis) arrives flattened to one line.
-      expect(got[4]).not.toMatch(/[\n\r\u001b]/);
-      expect(got[5]).not.toMatch(/[\n\r\u001b]/);
-      expect(existsSync(canary)).toBe(false);
+      // The wrapped one: the last delivery; agent text, byte-exact, as data.
+      expect(readArgv(out)).toEqual([
+        first?.payload.text,
+        `crash: ${value
+          .replace(/\u001b\[31m|\u001b\[0m|\u001b\]0;title\u0007/g, "")
+          .replace(/[\n\r\t]+/g, " ")
+          .replace(/ {2,}/g, " ")
+          .trim()}`,
+        value,
+        value,
+      ]);
     }
+  });
+
+  it("refuses a row stored by an older version with the summary in argv", async () => {
+    const dir = tempDir();
+    const canary = join(dir, "canary");
+    const text = `agentmux: x failed · $(touch ${canary})`;
+    const result = await deliver({
+      channel: "command",
+      target: "sh",
+      payload: { argv: ["sh", "-c", `echo ${text}`], text },
+    });
+    expect(result).toMatchObject({ ok: false, permanent: true });
+    expect(result.error).toMatch(/older agentmux/);
+    expect(existsSync(canary)).toBe(false);
   });
 
   it("uses env.PATH to find the program (the openclaw preset)", async () => {
@@ -107,13 +147,10 @@ describe("command channel", () => {
     const out = join(dir, "argv");
     argvDumper(dir, "openclaw");
     const [planned] = planNotifications(
-      {
-        commands: [splitTemplate("openclaw system event --text {summary} --mode now")],
-        webhooks: [],
-        desktop: false,
-      },
-      event,
+      { commands: [[...OPENCLAW_TEMPLATE]], webhooks: [], desktop: false },
+      { ...event, diagnosis: { code: "crash", summary: "$(touch x) `id` '\"" }, state: "failed" },
     );
+    expect(planned?.target).toBe("openclaw");
     const result = await deliver(planned as PlannedNotification, {
       env: { PATH: `${dir}:/usr/bin:/bin`, ARGV_OUT: out },
     });
@@ -122,7 +159,7 @@ describe("command channel", () => {
       "system",
       "event",
       "--text",
-      "agentmux: login succeeded (exit 0) after 4s · 1 commit · 0 uncommitted · verified",
+      "agentmux: login failed (exit 0) after 4s · 1 commit · 0 uncommitted · verified · crash: $(touch x) `id` '\"",
       "--mode",
       "now",
     ]);
@@ -321,21 +358,17 @@ describe("webhook channel", () => {
 });
 
 describe("desktop channel", () => {
-  const planned = (optional: boolean): PlannedNotification => ({
+  const planned = (): PlannedNotification => ({
     channel: "desktop",
     target: "notify-send",
-    payload: {
-      title: "-agentmux: login succeeded",
-      text: "line $(x)",
-      ...(optional ? { optional } : {}),
-    },
+    payload: { title: "-agentmux: login succeeded", text: "line $(x)" },
   });
 
   it("runs notify-send from PATH when a display is there", async () => {
     const dir = tempDir();
     const out = join(dir, "argv");
     argvDumper(dir, "notify-send");
-    const result = await deliver(planned(false), {
+    const result = await deliver(planned(), {
       env: { PATH: dir, DISPLAY: ":99", ARGV_OUT: out },
     });
     expect(result).toEqual({ ok: true });
@@ -350,17 +383,15 @@ describe("desktop channel", () => {
   it.each<[string, (dir: string) => NodeJS.ProcessEnv]>([
     ["no display or bus", (dir) => ({ PATH: dir })],
     ["no notify-send on PATH", (dir) => ({ PATH: join(dir, "empty"), DISPLAY: ":99" })],
-  ])("fails with %s, and is quiet about it in auto mode", async (_label, envFor) => {
+  ])("fails for good with %s: never delivered", async (_label, envFor) => {
     const dir = tempDir();
     argvDumper(dir, "notify-send");
     const env = { ...envFor(dir), ARGV_OUT: join(dir, "argv") };
-    const strict = await deliverWithRetries(planned(false), { env, backoffMs: [0] });
-    expect(strict.ok).toBe(false);
-    expect(strict.permanent).toBe(true);
-    expect(strict.error).toMatch(/^no desktop session/);
-    const auto = await deliver(planned(true), { env });
-    expect(auto.ok).toBe(true);
-    expect(auto.skipped).toMatch(/^no desktop session/);
+    const result = await deliverWithRetries(planned(), { env, backoffMs: [0] });
+    expect(result.ok).toBe(false);
+    expect(result.permanent).toBe(true);
+    expect(result.error).toMatch(/^no desktop notifier/);
+    expect(desktopAvailable(env)).toBe(false);
     expect(existsSync(join(dir, "argv"))).toBe(false);
   });
 });

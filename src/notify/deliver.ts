@@ -23,15 +23,23 @@ export async function deliver(
   try {
     switch (planned.channel) {
       case "command":
-        return await deliverCommand(p.argv ?? [], { ...timeout, ...env });
+        if (legacyAgentTextInArgv(p)) {
+          return {
+            ok: false,
+            permanent: true,
+            error:
+              "planned by an older agentmux with the summary in its arguments: not run (agent text never goes into argv)",
+          };
+        }
+        return await deliverCommand(p.argv ?? [], {
+          ...timeout,
+          env: commandEnv(opts.env ?? process.env, p.env),
+          ...(p.body === undefined ? {} : { input: `${JSON.stringify(p.body)}\n` }),
+        });
       case "webhook":
         return await deliverWebhook(planned.target, p.body ?? {}, timeout);
       case "desktop":
-        return await deliverDesktop(p.title ?? "agentmux", p.text ?? "", {
-          ...timeout,
-          ...env,
-          ...(p.optional ? { optional: true } : {}),
-        });
+        return await deliverDesktop(p.title ?? "agentmux", p.text ?? "", { ...timeout, ...env });
       default:
         return {
           ok: false,
@@ -43,6 +51,33 @@ export async function deliver(
     // A notification must never crash the process that settles a run.
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * A command row stored by a version that substituted the summary into argv
+ * (it has no AGENTMUX_* environment): sending it could hand agent text to a
+ * shell, so it is failed instead, visibly.
+ */
+function legacyAgentTextInArgv(p: PlannedNotification["payload"]): boolean {
+  if (p.env !== undefined) return false;
+  const text = p.text ?? "";
+  return text !== "" && (p.argv ?? []).some((a) => a.includes(text));
+}
+
+/**
+ * The run's environment plus the event's AGENTMUX_* values, without the
+ * variables that mark a process as one of the run's own (AGENTMUX_RUN,
+ * AGENTMUX_RUN_DIR): a daemon a notification command starts (a gateway, say)
+ * must not be taken for something the agent left behind and ended with it.
+ */
+export function commandEnv(
+  base: NodeJS.ProcessEnv,
+  extra: Readonly<Record<string, string>> | undefined,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...(extra ?? {}) };
+  delete env.AGENTMUX_RUN;
+  delete env.AGENTMUX_RUN_DIR;
+  return env;
 }
 
 /**

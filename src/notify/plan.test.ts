@@ -31,21 +31,23 @@ describe("planNotifications", () => {
           channel: "command",
           target: "openclaw",
           payload: {
-            argv: ["openclaw", "system", "event", "--text", line, "--mode", "now"],
+            argv: [...OPENCLAW_TEMPLATE],
             text: line,
+            env: expect.objectContaining({ AGENTMUX_SUMMARY: line }) as Record<string, string>,
+            body: { text: line, event },
           },
         },
       ],
     ],
     [
       "a command with several placeholders",
-      { commands: [["notify", "{name}:{state}", "{exitCode}", "--log={logPath}", "{{literal}}"]] },
+      { commands: [["notify", "{name}:{state}", "{exitCode}", "--run={runId}", "{{literal}}"]] },
       [
         {
           channel: "command",
           target: "notify",
           payload: {
-            argv: ["notify", "login:succeeded", "0", "--log=/state/runs/7/output.log", "{literal}"],
+            argv: ["notify", "login:succeeded", "0", "--run=7", "{literal}"],
             text: line,
           },
         },
@@ -73,17 +75,8 @@ describe("planNotifications", () => {
         },
       ],
     ],
-    [
-      "desktop auto is optional",
-      { desktop: "auto" },
-      [
-        {
-          channel: "desktop",
-          target: "notify-send",
-          payload: { title: "agentmux: login succeeded", text: line, optional: true },
-        },
-      ],
-    ],
+    // "auto" without a desktop here (the default): nothing is planned, nothing fails.
+    ["desktop auto without a desktop", { desktop: "auto" }, []],
     [
       "duplicates are sent once, in order",
       {
@@ -98,7 +91,44 @@ describe("planNotifications", () => {
       ],
     ],
   ])("%s", (_label, settings, planned) => {
-    expect(planNotifications({ ...none, ...settings }, event)).toEqual(planned);
+    expect(planNotifications({ ...none, ...settings }, event)).toMatchObject(planned);
+  });
+
+  it("gives a command every value in its environment and the event as JSON, never agent text in argv", () => {
+    const hostile: NotifyEvent = {
+      ...event,
+      state: "failed",
+      cwd: "/tmp/$(touch x)",
+      diagnosis: { code: "crash", summary: "'; touch /tmp/pwned; '" },
+    };
+    const [p] = planNotifications(
+      { ...none, commands: [["notify", "{name}", "{state}"]] },
+      hostile,
+    );
+    expect(p?.payload.argv).toEqual(["notify", "login", "failed"]);
+    expect(p?.payload.env).toMatchObject({
+      AGENTMUX_SUMMARY: summaryLine(hostile),
+      AGENTMUX_DIAGNOSIS: "crash: '; touch /tmp/pwned; '",
+      AGENTMUX_CWD: "/tmp/$(touch x)",
+      AGENTMUX_LOG_PATH: "/state/runs/7/output.log",
+      AGENTMUX_NAME: "login",
+      AGENTMUX_STATE: "failed",
+      AGENTMUX_EXIT_CODE: "0",
+      AGENTMUX_RUN_ID: "7",
+    });
+    expect(p?.payload.body).toEqual({ text: summaryLine(hostile), event: hostile });
+  });
+
+  it("desktop auto plans a notification where a desktop is available", () => {
+    expect(
+      planNotifications({ ...none, desktop: "auto" }, event, { desktopAvailable: true }),
+    ).toEqual([
+      {
+        channel: "desktop",
+        target: "notify-send",
+        payload: { title: "agentmux: login succeeded", text: line },
+      },
+    ]);
   });
 
   it("gives webhooks every event field and a JSON-safe body", () => {

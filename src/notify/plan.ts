@@ -1,5 +1,5 @@
-import { flatten, summaryLine, templateVars, type NotifyEvent } from "./summary.js";
-import { renderArgv } from "./template.js";
+import { flatten, notifyEnv, summaryLine, templateVars, type NotifyEvent } from "./summary.js";
+import { OPENCLAW_TEMPLATE, renderArgv } from "./template.js";
 
 /** How one session wants to be told. Templates are already split and validated. */
 export interface NotifySettings {
@@ -17,12 +17,13 @@ export interface PlannedNotification {
   target: string;
   payload: {
     argv?: string[];
+    /** Webhook: the POSTed JSON. Command: the JSON written to its stdin (the same shape). */
     body?: object;
     title?: string;
-    /** The summary line, also for commands: coalesce.ts finds it in argv to combine messages. */
+    /** The summary line (commands get it as $AGENTMUX_SUMMARY; coalesce.ts combines it). */
     text?: string;
-    /** Desktop only: skip quietly (not a failure) when there is no desktop session. */
-    optional?: boolean;
+    /** Commands: AGENTMUX_* variables added to the run's environment (notify/summary.ts notifyEnv). */
+    env?: Record<string, string>;
   };
 }
 
@@ -40,9 +41,12 @@ export interface WebhookBody {
 export function planNotifications(
   settings: NotifySettings,
   event: NotifyEvent,
+  /** desktop "auto" plans a desktop notification only where one can be shown (channels/desktop.ts). */
+  opts: { desktopAvailable?: boolean } = {},
 ): PlannedNotification[] {
   const text = summaryLine(event);
   const vars = templateVars(event);
+  const env = notifyEnv(event);
   const planned: PlannedNotification[] = [];
   const seen = new Set<string>();
   const add = (key: string, p: PlannedNotification): void => {
@@ -56,10 +60,12 @@ export function planNotifications(
     const program = argv[0];
     // Empty templates are rejected at launch (validateTemplate); skip rather than plan a spawn of "".
     if (program === undefined || program === "") continue;
+    // The preset runs through a fixed sh script: name it by what it reaches.
+    const preset = JSON.stringify(words) === JSON.stringify(OPENCLAW_TEMPLATE);
     add(`command\0${JSON.stringify(argv)}`, {
       channel: "command",
-      target: program,
-      payload: { argv, text },
+      target: preset ? "openclaw" : program,
+      payload: { argv, text, env, body: { text, event: { ...event } } satisfies WebhookBody },
     });
   }
 
@@ -68,12 +74,14 @@ export function planNotifications(
     add(`webhook\0${url}`, { channel: "webhook", target: url, payload: { body } });
   }
 
-  if (settings.desktop !== false) {
+  if (
+    settings.desktop === true ||
+    (settings.desktop === "auto" && opts.desktopAvailable === true)
+  ) {
     const payload: PlannedNotification["payload"] = {
       title: `agentmux: ${flatten(event.name, 80)} ${event.state}`,
       text,
     };
-    if (settings.desktop === "auto") payload.optional = true;
     add("desktop", { channel: "desktop", target: "notify-send", payload });
   }
   return planned;

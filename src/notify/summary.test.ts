@@ -18,6 +18,13 @@ const base: NotifyEvent = {
 };
 
 describe("flatten", () => {
+  it("never truncates between the halves of a surrogate pair", () => {
+    for (let max = 1; max < 8; max++) {
+      const out = flatten("ab🚀🚀🚀🚀🚀", max);
+      // Well-formed UTF-16: survives a round trip through UTF-8 unchanged.
+      expect(Buffer.from(out, "utf8").toString("utf8")).toBe(out);
+    }
+  });
   it.each<[string, string]>([
     ["plain", "plain"],
     ["a\nb\r\nc", "a b c"],

@@ -1,4 +1,4 @@
-import type { TemplateVar } from "./template.js";
+import { ENV_VARS, type TemplateVar } from "./template.js";
 import { removeEscapes } from "../util/ansi.js";
 import { formatDuration } from "../util/format-duration.js";
 
@@ -35,7 +35,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 export function flatten(text: string, max = Infinity): string {
   const flat = removeEscapes(text).replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
   if (flat.length <= max) return flat;
-  return `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  // Never cut between the two halves of a surrogate pair: a lone half is not
+  // valid UTF-16, and becomes U+FFFD when the text crosses into another
+  // process (an environment variable, argv), so bytes would change.
+  const cut = flat.slice(0, Math.max(0, max - 1)).replace(/[\ud800-\udbff]$/, "");
+  return `${cut.trimEnd()}…`;
 }
 
 /** `exit 0`, `signal SIGTERM`, or `no exit code` (a lost run). */
@@ -104,4 +108,24 @@ export function templateVars(e: NotifyEvent): Record<TemplateVar, string> {
     logPath: e.logPath,
     diagnosis: e.diagnosis ? `${flatten(e.diagnosis.code)}: ${flatten(e.diagnosis.summary)}` : "",
   };
+}
+
+/**
+ * The environment a notification command gets on top of the run's own:
+ * every template value as AGENTMUX_<NAME>, including the agent-controlled
+ * ones that are never put in argv (AGENTMUX_SUMMARY, AGENTMUX_DIAGNOSIS,
+ * AGENTMUX_CWD, AGENTMUX_LOG_PATH). `sh -c '... "$AGENTMUX_SUMMARY"'` reads
+ * one as a single word: a shell never parses a variable's value as code.
+ */
+export function notifyEnv(e: NotifyEvent): Record<string, string> {
+  const vars = templateVars(e);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(vars)) {
+    const name = Object.hasOwn(ENV_VARS, key)
+      ? ENV_VARS[key as keyof typeof ENV_VARS]
+      : `AGENTMUX_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    // Environment values cannot hold NUL; nothing agentmux builds has one, but paths could.
+    env[name] = value.replace(/\0/g, "");
+  }
+  return env;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AgentmuxError } from "../util/errors.js";
 import {
+  ARGV_VARS,
   OPENCLAW_TEMPLATE,
-  TEMPLATE_VARS,
+  argvSafe,
   renderArgv,
   splitTemplate,
   validateTemplate,
@@ -62,19 +63,27 @@ describe("splitTemplate", () => {
 });
 
 describe("renderArgv", () => {
-  const vars = { summary: "S", name: "login", state: "{name}", cwd: "/a b;$(x)" };
+  const vars = {
+    summary: "S; touch x",
+    name: "login",
+    state: "{name}",
+    cwd: "/a b;$(x)",
+    agent: "a b;$(x)`y`'z'\"w\"",
+  };
   it.each<[string[], string[]]>([
+    // Agent-controlled values never go in: the placeholder stays literal.
     [
       ["echo", "{summary}"],
-      ["echo", "S"],
+      ["echo", "{summary}"],
+    ],
+    [
+      ["echo", "{cwd}", "{diagnosis}", "{logPath}"],
+      ["echo", "{cwd}", "{diagnosis}", "{logPath}"],
     ],
     [
       ["echo", "name={name} state={state}"],
-      ["echo", "name=login state={name}"],
-    ],
-    [
-      ["echo", "{cwd}"],
-      ["echo", "/a b;$(x)"],
+      // A value is never parsed again, and loses anything outside [A-Za-z0-9_.:+-].
+      ["echo", "name=login state=_name_"],
     ],
     [
       ["echo", "{{name}}", "{{", "}}", "{{{name}}}"],
@@ -85,41 +94,41 @@ describe("renderArgv", () => {
       ["echo", "{ name }", "{", "}", "#{x", "{1}"],
     ],
     [
-      ["echo", '{"t":"{summary}"}'],
-      ["echo", '{"t":"S"}'],
+      ["echo", '{"n":"{name}"}'],
+      ["echo", '{"n":"login"}'],
     ],
     [
       ["echo", "{unknown}", "{toString}"],
       ["echo", "{unknown}", "{toString}"],
     ],
     [
-      ["echo", "{summary}{summary}"],
-      ["echo", "SS"],
+      ["sh", "-c", "echo {agent}"],
+      ["sh", "-c", "echo a_b___x__y__z__w_"],
     ],
   ])("%j", (words, out) => {
     expect(renderArgv(words, vars)).toEqual(out);
   });
 
-  it("keeps a value with spaces and newlines as one element", () => {
-    expect(renderArgv(["x", "--text", "{summary}"], { summary: "a b\nc 'd'" })).toEqual([
-      "x",
-      "--text",
-      "a b\nc 'd'",
-    ]);
+  it("argvSafe keeps only characters no shell, awk or ssh treats as syntax", () => {
+    expect(argvSafe("login-2_x.y:z+1")).toBe("login-2_x.y:z+1");
+    expect(argvSafe("a \n$`'\";|&<>(){}[]*?~#!\\=%,^")).toBe("a".padEnd(28, "_"));
   });
 });
 
 describe("validateTemplate", () => {
   it.each([
-    [["notify-send", "agentmux", "{summary}"]],
+    [["notify-send", "agentmux", "{name}", "{state}"]],
     [[...OPENCLAW_TEMPLATE]],
-    [["echo", ...TEMPLATE_VARS.map((v) => `{${v}}`)]],
+    [["echo", ...ARGV_VARS.map((v) => `{${v}}`)]],
     [["echo", "{{literal}}", '{"a":1}']],
+    // Wrappers are fine: no agent byte is ever in argv, whatever runs it.
+    [["timeout", "5", "sh", "-c", 'echo "$AGENTMUX_DIAGNOSIS" >> f']],
+    [["sh", "-c", "echo {name} {state} {exitCode}"]],
   ])("accepts %j", (words) => {
     expect(() => validateTemplate(words)).not.toThrow();
   });
 
-  it("names the unknown placeholder and lists the known ones", () => {
+  it("names the unknown placeholder and lists the allowed ones", () => {
     let err: AgentmuxError | undefined;
     try {
       validateTemplate(["echo", "{sumary}"]);
@@ -127,41 +136,46 @@ describe("validateTemplate", () => {
       err = e as AgentmuxError;
     }
     expect(err?.code).toBe("bad-value");
-    expect(err?.message).toBe('Unknown placeholder {sumary} in notify command ["echo","{sumary}"]');
-    expect(err?.hint).toContain("{summary}");
-    for (const v of TEMPLATE_VARS) expect(err?.hint).toContain(`{${v}}`);
+    expect(err?.message).toBe('Unknown placeholder {sumary} in notify command "echo {sumary}"');
+    expect(err?.hint).toContain("$AGENTMUX_SUMMARY");
+    for (const v of ARGV_VARS) expect(err?.hint).toContain(`{${v}}`);
   });
 
   it.each([[[]], [[""]], [["{agent}", "x"]], [["/bin/{name}"]]])("rejects %j", (words) => {
     expect(() => validateTemplate(words)).toThrow(AgentmuxError);
   });
 
-  // Event text (a summary quoting the agent's output) must never become code.
-  it.each([
-    [["sh", "-c", "echo {summary} >> notes.txt"], "sh -c"],
-    [["/bin/bash", "-lc", "notify {name}"], "bash -lc"],
-    [["env", "-i", "PATH=/bin", "sh", "-ec", "x={state}"], "sh -ec"],
-    [["python3", "-c", "print('{summary}')"], "python3 -c"],
-    [["perl", "-e", "print q({name})"], "perl -e"],
-    [["node", "--eval", "console.log(`{summary}`)"], "node --eval"],
-  ])("rejects a placeholder inside an inline script: %j", (words, how) => {
+  // Agent text is refused in argv whatever program or wrapper runs it.
+  it.each<[string, string, string]>([
+    [
+      "timeout 5 sh -c 'echo {diagnosis} >> f'",
+      "diagnosis",
+      `timeout 5 sh -c 'echo "$AGENTMUX_DIAGNOSIS" >> f'`,
+    ],
+    [
+      "notify-me --title {name} --body {summary}",
+      "summary",
+      `sh -c 'notify-me --title {name} --body "$AGENTMUX_SUMMARY"'`,
+    ],
+    ['notify-me "Done: {summary}"', "summary", `sh -c 'notify-me "Done: \${AGENTMUX_SUMMARY}"'`],
+    ["nice -n 5 notify {cwd}", "cwd", `sh -c 'nice -n 5 notify "$AGENTMUX_CWD"'`],
+    ["sudo -u bob notify {summary}", "summary", `sh -c 'sudo -u bob notify "$AGENTMUX_SUMMARY"'`],
+    ["su -c 'notify {summary}' bob", "summary", `su -c 'notify "$AGENTMUX_SUMMARY"' bob`],
+    ["ssh host notify {logPath}", "logPath", `sh -c 'ssh host notify "$AGENTMUX_LOG_PATH"'`],
+    ["xargs -0 echo {summary}", "summary", `sh -c 'xargs -0 echo "$AGENTMUX_SUMMARY"'`],
+    ["awk 'BEGIN{print \"{summary}\"}'", "summary", 'awk \'BEGIN{print ""$AGENTMUX_SUMMARY""}\''],
+    ["env -S 'sh -c \"echo {summary}\"'", "summary", 'env -S \'sh -c "echo "$AGENTMUX_SUMMARY""\''],
+  ])("refuses %j with the rewrite", (template, name, rewrite) => {
     let err: AgentmuxError | undefined;
     try {
-      validateTemplate(words);
+      validateTemplate(splitTemplate(template), template);
     } catch (e) {
       err = e as AgentmuxError;
     }
     expect(err?.code).toBe("bad-value");
-    expect(err?.message).toContain(`inside the ${how} script`);
-    expect(err?.hint).toContain(`sh -c 'echo "$1" >> notes.txt' sh {summary}`);
-  });
-
-  it.each([
-    [["sh", "-c", 'echo "$1" >> notes.txt', "sh", "{summary}"]],
-    [["bash", "-c", "date > /tmp/x"]],
-    [["python3", "notify.py", "{summary}"]],
-    [["shellcheck", "-c", "{name}"]],
-  ])("accepts values passed to a script as arguments: %j", (words) => {
-    expect(() => validateTemplate(words)).not.toThrow();
+    expect(err?.message).toBe(
+      `Expected no {${name}} in notify command ${JSON.stringify(template)}: it holds text the agent controls, which never goes into a command's arguments`,
+    );
+    expect(err?.hint).toContain(rewrite);
   });
 });

@@ -3,38 +3,71 @@ import { AgentmuxError, show } from "../util/errors.js";
 /**
  * Notify command templates. A template is TRUSTED text (config or a flag the
  * user typed), split ONCE into argv words with POSIX-like quoting and no
- * expansions. Event values (names, diagnosis text, paths) are only ever
- * substituted into the already-split words, so a value can never become a
- * second argument, a shell command or an option of its own.
+ * expansions.
+ *
+ * The safety property does not depend on which program the template runs:
+ * a `{placeholder}` may only stand for a value agentmux itself controls
+ * (ARGV_VARS: a validated name, a state or verdict from a closed list,
+ * numbers, a duration, a signal name), and even those are reduced to a
+ * character set no shell, awk or ssh treats as syntax. Everything the agent
+ * can influence (its output, the summary and diagnosis built from it, paths
+ * and file names) reaches the command only as environment variables
+ * (ENV_VARS) and as the JSON event on stdin. So `timeout 5 sh -c '...'`,
+ * `sudo`, `ssh host`, `xargs`, `awk` or `env -S` in front change nothing: no
+ * byte the agent wrote is ever in the argv, so none can become code. A list of
+ * interpreters to refuse could never be complete; this needs none.
  */
 
-export const TEMPLATE_VARS = [
+/** Values agentmux decides; allowed in argv. */
+export const ARGV_VARS = [
   "name",
   "state",
   "exitCode",
   "signal",
-  "summary",
-  "cwd",
+  "runId",
+  "duration",
   "agent",
   "verdict",
-  "duration",
   "commits",
   "uncommitted",
-  "runId",
-  "logPath",
-  "diagnosis",
 ] as const;
-export type TemplateVar = (typeof TEMPLATE_VARS)[number];
+export type ArgvVar = (typeof ARGV_VARS)[number];
 
-/** The OpenClaw gateway's wake-up command (what the seed users typed by hand). */
+/** Values the agent controls or that may hold any byte: only in the environment (and stdin JSON). */
+export const ENV_VARS = {
+  summary: "AGENTMUX_SUMMARY",
+  diagnosis: "AGENTMUX_DIAGNOSIS",
+  cwd: "AGENTMUX_CWD",
+  logPath: "AGENTMUX_LOG_PATH",
+} as const;
+export type EnvVar = keyof typeof ENV_VARS;
+
+export const TEMPLATE_VARS = [...ARGV_VARS, ...(Object.keys(ENV_VARS) as EnvVar[])] as const;
+export type TemplateVar = ArgvVar | EnvVar;
+
+const ARGV_SET: ReadonlySet<string> = new Set(ARGV_VARS);
+
+/**
+ * The characters an argv value may keep: none of them is syntax to sh, awk,
+ * perl, ssh's remote shell or xargs. Anything else becomes `_`. Values in
+ * ARGV_VARS already fit (names are letters, digits, - and _); this makes it
+ * true by construction, e.g. for a name stored by an older version.
+ */
+export function argvSafe(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.:+-]/g, "_");
+}
+
+/**
+ * The OpenClaw gateway's wake-up command. `openclaw system event` takes the
+ * text as an argument, so the summary is handed over the one way that keeps
+ * it data: a fixed script (no agent byte in it) that expands the environment
+ * variable as a single double-quoted word.
+ */
 export const OPENCLAW_TEMPLATE: readonly string[] = [
-  "openclaw",
-  "system",
-  "event",
-  "--text",
-  "{summary}",
-  "--mode",
-  "now",
+  "sh",
+  "-c",
+  'exec openclaw system event --text "$AGENTMUX_SUMMARY" --mode now',
+  "agentmux-openclaw",
 ];
 
 const QUOTING_HINT =
@@ -149,20 +182,22 @@ function parseWord(word: string): Piece[] {
 }
 
 /**
- * Substitute `{name}` placeholders inside each word. A value stays inside its
- * one argv element and is never parsed again (a value containing `{state}`
- * stays literal). Unknown placeholders are left as written; validateTemplate
- * rejects them before a template is ever stored.
+ * Substitute `{name}` placeholders inside each word. Only ARGV_VARS are
+ * substituted, each reduced to argvSafe characters; a value stays inside
+ * its one argv element and is never parsed again. Any other placeholder
+ * (refused by validateTemplate, but possible in a template stored by an
+ * older version) stays as literal text: the agent's value never goes in.
  */
 export function renderArgv(
   words: readonly string[],
-  vars: Readonly<Record<string, string>>,
+  vars: Readonly<Partial<Record<string, string>>>,
 ): string[] {
   return words.map((word) =>
     parseWord(word)
       .map((p) => {
         if ("text" in p) return p.text;
-        return Object.hasOwn(vars, p.name) ? (vars[p.name] as string) : `{${p.name}}`;
+        const v = vars[p.name];
+        return ARGV_SET.has(p.name) && v !== undefined ? argvSafe(v) : `{${p.name}}`;
       })
       .join(""),
   );
@@ -170,76 +205,85 @@ export function renderArgv(
 
 const KNOWN: ReadonlySet<string> = new Set(TEMPLATE_VARS);
 
-/** Reject templates that could only fail later: empty, unknown placeholders, a placeholder as the program. */
-export function validateTemplate(words: readonly string[]): void {
-  const known = TEMPLATE_VARS.map((v) => `{${v}}`).join(", ");
+/**
+ * Reject templates that could only fail later or would put agent text in
+ * argv: empty, unknown placeholders, an agent-controlled placeholder, a
+ * placeholder as the program.
+ */
+export function validateTemplate(words: readonly string[], template?: string): void {
+  const shown = template ?? words.join(" ");
+  const allowed = ARGV_VARS.map((v) => `{${v}}`).join(" ");
   const program = words[0];
   if (program === undefined || program === "") {
-    throw new AgentmuxError("bad-value", `Expected a program in notify command ${show(words)}`, {
-      hint: 'give a command such as "notify-send agentmux {summary}"',
+    throw new AgentmuxError("bad-value", `Expected a program in notify command ${show(shown)}`, {
+      hint: 'give a command such as "notify-send agentmux {name} {state}"',
     });
   }
   for (const word of words) {
     for (const piece of parseWord(word)) {
-      if ("name" in piece && !KNOWN.has(piece.name)) {
+      if (!("name" in piece)) continue;
+      if (!KNOWN.has(piece.name)) {
         throw new AgentmuxError(
           "bad-value",
-          `Unknown placeholder {${piece.name}} in notify command ${show(words)}`,
-          { hint: `known placeholders: ${known}; write {{ and }} for literal braces` },
+          `Unknown placeholder {${piece.name}} in notify command ${show(shown)}`,
+          {
+            hint: `placeholders: ${allowed}; agent text comes as $${ENV_VARS.summary} and friends; write {{ and }} for literal braces`,
+          },
+        );
+      }
+      if (!ARGV_SET.has(piece.name)) {
+        const env = ENV_VARS[piece.name as EnvVar];
+        throw new AgentmuxError(
+          "bad-value",
+          `Expected no {${piece.name}} in notify command ${show(shown)}: it holds text the agent controls, which never goes into a command's arguments`,
+          {
+            hint: `read it from the environment instead: ${rewriteHint(shown, env)} (the JSON event is also on stdin)`,
+          },
         );
       }
     }
   }
-  // A placeholder inside an inline script (sh -c '... {summary}') would hand
-  // event text to a shell or interpreter as code: the injection this tool
-  // exists to end. The value must be an argument of its own instead.
-  const script = inlineScript(words);
-  if (script !== null && parseWord(script.code).some((p) => "name" in p)) {
-    throw new AgentmuxError(
-      "bad-value",
-      `Expected no placeholder inside the ${script.how} script of notify command ${show(words)}: its value would be run as code`,
-      {
-        hint: `pass it as an argument and refer to it in the script, e.g. sh -c 'echo "$1" >> notes.txt' sh {summary}`,
-      },
-    );
-  }
-  // The program must be chosen by the user, never by event text.
+  // The program must be chosen by the user, never by event values.
   if (parseWord(program).some((p) => "name" in p)) {
     throw new AgentmuxError(
       "bad-value",
-      `Expected a literal program name in notify command ${show(words)}, got ${show(program)}`,
+      `Expected a literal program name in notify command ${show(shown)}, got ${show(program)}`,
       { hint: "put placeholders in the arguments, not in the program name" },
     );
   }
 }
 
-/** Interpreters and the option that makes their next argument inline code. */
-const INLINE_CODE: readonly [RegExp, RegExp][] = [
-  [/^(?:sh|bash|dash|zsh|ksh|mksh|ash|fish|busybox)$/, /^-[a-zA-Z]*c[a-zA-Z]*$/],
-  [/^python[0-9.]*$/, /^-c$/],
-  [/^(?:perl|ruby)$/, /^-[eE]$/],
-  [/^(?:node|nodejs|deno|bun)$/, /^(?:-e|--eval|-p|--print)$/],
-];
-
-/** The inline-code argument of a template whose program (after any `env`) is an interpreter. */
-function inlineScript(words: readonly string[]): { how: string; code: string } | null {
-  let i = 0;
-  const base = (w: string | undefined): string => (w ?? "").split("/").pop() ?? "";
-  // env [-i] [NAME=value ...] PROGRAM ...
-  if (base(words[0]) === "env") {
-    i = 1;
-    while (
-      i < words.length &&
-      (/^-/.test(words[i] ?? "") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? ""))
-    )
-      i++;
+/**
+ * The template rewritten to read agent-controlled values from the
+ * environment: inside single quotes (a script already) each becomes
+ * "$AGENTMUX_X"; elsewhere the whole template is wrapped in sh -c '...', the
+ * only way a variable is expanded. Only a hint: nothing runs it.
+ */
+export function rewriteHint(template: string, fallbackEnv: string): string {
+  let out = "";
+  let quote: "'" | '"' | null = null;
+  let needsShell = false;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i] as string;
+    const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(template.slice(i));
+    const env = m && Object.hasOwn(ENV_VARS, m[1] as string) ? ENV_VARS[m[1] as EnvVar] : null;
+    if (m && env !== null) {
+      if (quote === "'") out += `"$${env}"`;
+      else if (quote === '"') {
+        out += "${" + env + "}";
+        needsShell = true;
+      } else {
+        out += `"$${env}"`;
+        needsShell = true;
+      }
+      i += m[0].length - 1;
+      continue;
+    }
+    if (quote === null && (c === "'" || c === '"')) quote = c;
+    else if (quote === c) quote = null;
+    out += c;
   }
-  const program = base(words[i]);
-  const rule = INLINE_CODE.find(([prog]) => prog.test(program));
-  if (!rule) return null;
-  for (let j = i + 1; j < words.length - 1; j++) {
-    const flag = words[j] ?? "";
-    if (rule[1].test(flag)) return { how: `${program} ${flag}`, code: words[j + 1] ?? "" };
-  }
-  return null;
+  if (!needsShell) return out;
+  if (template.includes("'")) return `sh -c '... "$${fallbackEnv}" ...'`;
+  return `sh -c '${out}'`;
 }

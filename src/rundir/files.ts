@@ -32,7 +32,22 @@ export const RUN_FILES = {
   "runner.conf": {
     writer: "run (writeRunDir)",
     reader: "runner.pl",
-    format: "key=value lines: stdin=prompt|null|tty, grace=SECONDS",
+    format: "key=value lines: stdin=prompt|null|tty, grace=SECONDS, cgroup=DIR (optional)",
+  },
+  cgroup: {
+    writer: "run (writeRunDir), when a cgroup per run could be made",
+    reader: "the sweep (sessions/sweep.ts)",
+    format: "the run's cgroup v2 directory (process/run-cgroup.ts)",
+  },
+  "cgroup-joined": {
+    writer: "runner.pl, once the agent was moved into the run's cgroup",
+    reader: "the sweep (sessions/sweep.ts): the cgroup holds the run's processes",
+    format: '"AGENT_PID\\n"',
+  },
+  escaped: {
+    writer: "the sweep (sessions/sweep.ts)",
+    reader: "heartbeat (orphansEnded)",
+    format: "how many processes that escaped the agent's group were ended",
   },
   prompt: {
     writer: "run (writeRunDir)",

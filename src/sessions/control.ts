@@ -10,6 +10,7 @@ import { refreshSession, type SessionView } from "./reconcile.js";
 import { readExit } from "./rundir.js";
 import { startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
+import { endEscaped } from "./sweep.js";
 
 export function findSession(ctx: Context, name: string): SessionRow {
   const session = ctx.store().getSession(name);
@@ -58,6 +59,9 @@ export async function killSession(ctx: Context, name: string): Promise<SessionVi
     // The supervisor did not get the agent to stop: end the group ourselves.
     signal(-run.agentPid, "SIGKILL");
   }
+  // Whatever escaped the group (setsid, daemons): the finisher ends it too,
+  // but a finisher that never ran must not leave it behind.
+  await endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket });
   return refreshSession(ctx, store.getSessionById(session.id) ?? session);
 }
 

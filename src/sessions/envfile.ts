@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AgentmuxError } from "../util/errors.js";
 
 /**
@@ -11,6 +12,7 @@ const DROP = [
   "TMUX_PANE",
   "AGENTMUX_SESSION",
   "AGENTMUX_RUN",
+  "AGENTMUX_RUN_DIR",
   "AGENTMUX_PROMPT_FILE",
   "AGENTMUX_ITEM",
 ];
@@ -56,4 +58,13 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
     out[key] = pair.slice(i + 1);
   }
   return out;
+}
+
+/** The environment a run was started with (its notifications get it too), else this process's. */
+export function runEnv(runDir: string): NodeJS.ProcessEnv {
+  try {
+    return readEnvFile(join(runDir, "env"));
+  } catch {
+    return process.env; // run directory purged
+  }
 }

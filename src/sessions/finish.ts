@@ -11,8 +11,10 @@ import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
 import { reportFromDiagnosis } from "../governor/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
-import { readEnvFile } from "./envfile.js";
+import { readEnvFile, runEnv } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
+import { endEscaped } from "./sweep.js";
+import { desktopAvailable } from "../notify/channels/desktop.js";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
 function agentPathValue(runDir: string): string | undefined {
@@ -25,7 +27,7 @@ function agentPathValue(runDir: string): string | undefined {
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunState } from "./lifecycle.js";
 import type { ExitRecord } from "./rundir.js";
-import type { Evidence, Verdict } from "../verify/types.js";
+import type { Verdict } from "../verify/types.js";
 import { runFile } from "../rundir/files.js";
 
 export interface FinishOutcome {
@@ -123,7 +125,12 @@ async function settle(
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
   const spec = session.spec;
-  const evidence: Evidence = await runEvidence(spec, run, logSettled);
+  // What the agent started outside its process group (setsid, daemons) is
+  // ended before the run is recorded as over, while git is asked.
+  const [evidence] = await Promise.all([
+    runEvidence(spec, run, logSettled),
+    endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket }),
+  ]);
   // The tree as the run left it, so `verify` judges the run and not later edits.
   // A loop's own PRD and notes are filtered from `uncommitted` but still dirty the tree.
   await recordEnd(spec.cwd, evidence, evidence.uncommitted.length > 0 || spec.loop !== undefined);
@@ -196,6 +203,7 @@ async function settle(
       desktop: spec.notify.desktop,
     },
     event,
+    { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
   );
   store.addNotifications(run.id, planned);
   const notifications = await deliverPending(store, {

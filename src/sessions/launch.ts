@@ -63,7 +63,7 @@ function notifySettings(ctx: Context, req: LaunchRequest): SessionSpec["notify"]
   const templates = [...cfg.commands, ...req.notifyCommands];
   const commands = templates.map((t) => {
     const words = splitTemplate(t);
-    validateTemplate(words);
+    validateTemplate(words, t);
     return words;
   });
   if (req.openclaw || cfg.openclaw) commands.push([...OPENCLAW_TEMPLATE]);

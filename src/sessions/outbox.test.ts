@@ -7,11 +7,11 @@ import { tempDir } from "../../test/helpers/tmp.js";
 import { deliverPending, nextNotificationDue } from "./outbox.js";
 import { testSpec } from "../../test/helpers/spec.js";
 
-/** A notification program that appends its --text argument, then a separator, to a file. */
+/** A notification program that appends $AGENTMUX_SUMMARY, then a separator, to a file. */
 function recorder(dir: string): { program: string; messages: () => string[] } {
   const log = join(dir, "messages.log");
   const program = join(dir, "notify.sh");
-  writeFileSync(program, `#!/bin/sh\nprintf '%s\\n\\036\\n' "$1" >> '${log}'\n`);
+  writeFileSync(program, `#!/bin/sh\nprintf '%s\\n\\036\\n' "$AGENTMUX_SUMMARY" >> '${log}'\n`);
   chmodSync(program, 0o755);
   return {
     program,
@@ -38,7 +38,11 @@ function setup(): { store: Store; dir: string; addRun: (name: string, program: s
     });
     const text = `agentmux: ${name} succeeded (exit 0) after 1s`;
     store.addNotifications(run.id, [
-      { channel: "command", target: program, payload: { argv: [program, text], text } },
+      {
+        channel: "command",
+        target: program,
+        payload: { argv: [program], text, env: { AGENTMUX_SUMMARY: text } },
+      },
     ]);
     return run.id;
   };

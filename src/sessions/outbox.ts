@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { combine, DEFAULT_WINDOW_MS, planOutbox, type OutboxPlan } from "../notify/coalesce.js";
 import { deliverWithRetries } from "../notify/deliver.js";
+import { afterFailure } from "../notify/retry.js";
 import type { Config } from "../config/config.js";
 import type { Store } from "../store/store.js";
 import { readEnvFile } from "./envfile.js";
@@ -35,7 +36,14 @@ function envOfRun(store: Store, runId: number): NodeJS.ProcessEnv | undefined {
 
 export interface OutboxResult {
   delivered: number;
-  failed: { channel: string; target: string; error: string }[];
+  /** Attempts that failed in this call: `final` ones were given up (state failed), others wait for nextAttemptAt. */
+  failed: {
+    channel: string;
+    target: string;
+    error: string;
+    final: boolean;
+    nextAttemptAt: string | null;
+  }[];
   /** Rows left pending because their destination got a message less than a window ago. */
   deferred: number;
   /** When the earliest deferred destination opens again (ISO), for a monitor's timer. */
@@ -127,20 +135,38 @@ export async function deliverPending(
       const first = rows[0];
       if (first === undefined) return;
       const env = opts.env ?? envOfRun(store, first.runId);
+      // One attempt per claim: retries are spaced by the backoff
+      // (notify/retry.ts), not fired in a burst by every deliverer that comes by.
       const outcome = await deliverWithRetries(planned, {
-        attempts: opts.attempts ?? 3,
+        attempts: opts.attempts ?? 1,
         ...(env ? { env } : {}),
       });
+      const failedAt = (opts.now ?? Date.now)();
       for (const row of rows) {
         if (outcome.ok) {
           store.markDelivered(row.id);
           result.delivered++;
         } else {
           const error = outcome.error ?? "unknown error";
-          // A failure a retry can fix stays pending for `agentmux heartbeat`;
-          // one it cannot (missing program, bad URL) is final.
-          store.markAttemptFailed(row.id, error, { final: outcome.permanent === true });
-          result.failed.push({ channel: row.channel, target: row.target, error });
+          // A failure a retry can fix waits for its next attempt; one it
+          // cannot (missing program, bad URL), or past the bound, is final.
+          const next = afterFailure(row, failedAt, outcome.permanent === true);
+          const nextAttemptAt = next.state === "pending" ? next.nextAttemptAt : null;
+          store.markAttemptFailed(row.id, error, { final: next.state === "failed", nextAttemptAt });
+          result.failed.push({
+            channel: row.channel,
+            target: row.target,
+            error,
+            final: next.state === "failed",
+            nextAttemptAt,
+          });
+          if (nextAttemptAt !== null) {
+            // Waiting for a retry is waiting too: a finisher follows it up (deliverDeferred).
+            result.deferred++;
+            if (result.nextDueAt === null || nextAttemptAt < result.nextDueAt) {
+              result.nextDueAt = nextAttemptAt;
+            }
+          }
         }
       }
     }),

@@ -45,6 +45,8 @@ export interface RunFiles {
   graceSeconds: number;
   /** Path of a file whose bytes become the agent's stdin (copied into the run dir). */
   promptFile?: string;
+  /** The run's cgroup (process/run-cgroup.ts): the supervisor moves the agent into it. */
+  cgroup?: string;
 }
 
 const nulJoin = (items: readonly string[]): string => items.map((s) => `${s}\0`).join("");
@@ -66,8 +68,22 @@ export function writeRunDir(runDir: string, files: RunFiles): void {
     ),
   );
   w("cwd", files.cwd);
-  w("runner.conf", `stdin=${files.stdin}\ngrace=${files.graceSeconds}\n`);
+  const cgroup = files.cgroup !== undefined && !/[\n\0]/.test(files.cgroup) ? files.cgroup : null;
+  w(
+    "runner.conf",
+    `stdin=${files.stdin}\ngrace=${files.graceSeconds}\n${cgroup !== null ? `cgroup=${cgroup}\n` : ""}`,
+  );
+  if (cgroup !== null) w("cgroup", cgroup);
   if (files.promptFile !== undefined) copyFileSync(files.promptFile, runFile(runDir, "prompt"));
+}
+
+/** The run's cgroup directory, when one was made at launch. */
+export function readCgroup(runDir: string): string | null {
+  try {
+    return readFileSync(runFile(runDir, "cgroup"), "utf8") || null;
+  } catch {
+    return null; // no cgroup for this run: the environment scan finds its processes
+  }
 }
 
 export interface StartedRecord {

@@ -11,6 +11,8 @@ import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import { resolvePerl } from "./perl.js";
+import { createRunCgroup } from "../process/run-cgroup.js";
+import { stateKey } from "./sweep.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
 import { runFile } from "../rundir/files.js";
 
@@ -78,7 +80,11 @@ export async function startRun(
       ...launch.env,
       AGENTMUX_SESSION: session.name,
       AGENTMUX_RUN: String(run.id),
+      // With AGENTMUX_RUN, what marks a process as this run's even after
+      // setsid (process/escape.ts); the directory tells state directories apart.
+      AGENTMUX_RUN_DIR: runDir,
     };
+    const cgroup = createRunCgroup(stateKey(ctx.stateDir), run.id, ctx.env);
     if (promptFile) env.AGENTMUX_PROMPT_FILE = runFile(runDir, "prompt");
     writeRunDir(runDir, {
       argv: launch.argv,
@@ -87,6 +93,7 @@ export async function startRun(
       stdin: launch.stdin,
       graceSeconds: spec.graceSeconds,
       ...(promptFile ? { promptFile } : {}),
+      ...(cgroup !== null ? { cgroup } : {}),
     });
     // ralphy and other self-looping agents tick boxes: keep the PRD as it was to judge them at exit.
     if (spec.launch.prdPath !== undefined && spec.loop === undefined) {

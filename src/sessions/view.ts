@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import type { NotificationView } from "./notify-view.js";
 import type { LoopStatus } from "../loop/items.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
@@ -35,6 +36,10 @@ export interface StatusJson {
   tmux: { session: string; paneDead: boolean | null } | null;
   /** Loop sessions only: the items and their states (`ls` gives the counts without items). */
   loop?: LoopView;
+  /** `status`: the latest run's notifications and any earlier undelivered ones (notify-view.ts). */
+  notifications?: NotificationView[];
+  /** `ls`: notifications given up on (state failed); `agentmux notify retry NAME` sends them again. */
+  notificationsFailed?: number;
 }
 
 export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &

@@ -119,6 +119,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX iterations_session ON iterations(session_id, id);
   CREATE INDEX iterations_run ON iterations(run_id);
   `,
+  // Notification delivery retries with backoff and a bound (notify/retry.ts):
+  // a pending row that failed waits until next_attempt_at; after the bound,
+  // counted from retry_since (NULL: created_at; `notify retry` resets it), it
+  // is failed for good.
+  `
+  ALTER TABLE notifications ADD COLUMN next_attempt_at TEXT;
+  ALTER TABLE notifications ADD COLUMN retry_since TEXT;
+  `,
 ];
 
 /** The newest schema version this code knows. */

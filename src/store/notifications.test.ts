@@ -148,4 +148,41 @@ describe("notification outbox", () => {
       true,
     );
   });
+
+  it("a failed attempt waits for its next attempt; the bound makes it failed; notify retry reopens it", () => {
+    const store = opened();
+    const run = runIn(store);
+    const [row] = store.addNotifications(run, [item(1)]);
+    const id = row?.id ?? 0;
+    store.claimPending({ claimer: "a", staleAfterMs: STALE, now: T });
+    const next = new Date(T + 5000).toISOString();
+    store.markAttemptFailed(id, "HTTP 500", { final: false, nextAttemptAt: next });
+    expect(store.listNotifications(run)[0]).toMatchObject({
+      state: "pending",
+      lastError: "HTTP 500",
+      nextAttemptAt: next,
+    });
+    // Not before its time, then once.
+    expect(store.claimPending({ claimer: "b", staleAfterMs: STALE, now: T + 4999 })).toEqual([]);
+    expect(store.claimPending({ claimer: "b", staleAfterMs: STALE, now: T + 5000 })).toHaveLength(
+      1,
+    );
+    store.markAttemptFailed(id, "HTTP 500", { final: true });
+    expect(store.listNotifications(run)[0]).toMatchObject({ state: "failed", nextAttemptAt: null });
+    expect(store.failedNotifications()).toEqual([
+      expect.objectContaining({ id, sessionName: "job", state: "failed" }),
+    ]);
+    expect(store.sessionNotifications(1).map((n) => n.state)).toEqual(["failed"]);
+    const reopened = store.retryFailedNotifications(1, T + 10_000);
+    expect(reopened).toEqual([
+      expect.objectContaining({
+        id,
+        state: "pending",
+        nextAttemptAt: null,
+        retrySince: new Date(T + 10_000).toISOString(),
+      }),
+    ]);
+    expect(store.failedNotifications()).toEqual([]);
+    expect(store.retryFailedNotifications(1, T + 20_000)).toEqual([]);
+  });
 });

@@ -68,12 +68,13 @@ export function claimPending(sql: Sql, opts: ClaimOptions): NotificationRow[] {
          SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM notifications
-           WHERE (state = 'pending' OR (state = 'sending' AND claimed_at < ?))
+           WHERE ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
+                  OR (state = 'sending' AND claimed_at < ?))
              AND (? IS NULL OR run_id = ?)
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
-      .all(opts.claimer, claimedAt, staleBefore, runId, runId, limit),
+      .all(opts.claimer, claimedAt, claimedAt, staleBefore, runId, runId, limit),
   );
   // RETURNING gives no order guarantee; deliver oldest first.
   return rows.map(toNotification).sort((a, b) => a.id - b.id);
@@ -87,22 +88,85 @@ export function markDelivered(sql: Sql, id: number): void {
 }
 
 /**
- * A delivery attempt failed: back to pending for a later claimer, or failed
- * for good when final. Never undoes a delivery made by a process that
- * re-claimed the row meanwhile.
+ * A delivery attempt failed: back to pending, not to be tried before
+ * `nextAttemptAt` (notify/retry.ts), or failed for good when final. Never
+ * undoes a delivery made by a process that re-claimed the row meanwhile.
  */
 export function markAttemptFailed(
   sql: Sql,
   id: number,
   error: string,
-  opts: { final: boolean },
+  opts: { final: boolean; nextAttemptAt?: string | null },
 ): void {
   sql
     .stmt(
-      `UPDATE notifications SET state = ?, last_error = ?, claimed_by = NULL, claimed_at = NULL
+      `UPDATE notifications SET state = ?, last_error = ?, next_attempt_at = ?,
+         claimed_by = NULL, claimed_at = NULL
        WHERE id = ? AND state <> 'delivered'`,
     )
-    .run(opts.final ? "failed" : "pending", error, id);
+    .run(
+      opts.final ? "failed" : "pending",
+      error,
+      opts.final ? null : (opts.nextAttemptAt ?? null),
+      id,
+    );
+}
+
+/**
+ * `agentmux notify retry`: the session's failed notifications are pending
+ * again, due now, with a fresh retry bound. Returns them.
+ */
+export function retryFailed(sql: Sql, sessionId: number, now: number): NotificationRow[] {
+  return sql.immediate(() =>
+    sql
+      .stmt(
+        `UPDATE notifications SET state = 'pending', next_attempt_at = NULL, retry_since = ?
+         WHERE state = 'failed' AND run_id IN (SELECT id FROM runs WHERE session_id = ?)
+         RETURNING *`,
+      )
+      .all(new Date(now).toISOString(), sessionId)
+      .map(toNotification)
+      .sort((a, b) => a.id - b.id),
+  );
+}
+
+/**
+ * A session's notifications worth showing: every one of its latest run, and
+ * any of an earlier run that was not delivered (a failure survives a restart).
+ */
+export function sessionNotifications(sql: Sql, sessionId: number): NotificationRow[] {
+  return sql
+    .stmt(
+      `SELECT n.* FROM notifications n JOIN runs r ON r.id = n.run_id
+       WHERE r.session_id = ?
+         AND (n.state <> 'delivered'
+              OR r.run_no = (SELECT MAX(run_no) FROM runs WHERE session_id = ?))
+       ORDER BY n.id`,
+    )
+    .all(sessionId, sessionId)
+    .map(toNotification);
+}
+
+/** Notifications given up on (state failed), with their session's name: for ls and heartbeat. */
+export function failedNotifications(
+  sql: Sql,
+): (NotificationRow & { sessionId: number; sessionName: string })[] {
+  return sql
+    .stmt(
+      `SELECT n.*, s.id AS session_id, s.name AS session_name
+       FROM notifications n JOIN runs r ON r.id = n.run_id JOIN sessions s ON s.id = r.session_id
+       WHERE n.state = 'failed' AND s.removed_at IS NULL
+       ORDER BY n.id`,
+    )
+    .all()
+    .map((raw) => {
+      const r = raw as Record<string, unknown>;
+      return {
+        ...toNotification(r),
+        sessionId: r.session_id as number,
+        sessionName: String(r.session_name),
+      };
+    });
 }
 
 /** Whether a notification is waiting for its first delivery (not one that failed and waits for a retry). */

@@ -69,6 +69,10 @@ export interface NotificationRow {
   claimedAt: string | null;
   createdAt: string;
   deliveredAt: string | null;
+  /** A pending row that failed: not retried before this (ISO). */
+  nextAttemptAt: string | null;
+  /** Retries are bounded from here (ISO; null: createdAt). */
+  retrySince: string | null;
 }
 
 type Raw = Record<string, unknown>;
@@ -144,6 +148,8 @@ export function toNotification(r: Raw): NotificationRow {
     claimedAt: strOrNull(r.claimed_at),
     createdAt: str(r.created_at),
     deliveredAt: strOrNull(r.delivered_at),
+    nextAttemptAt: strOrNull(r.next_attempt_at),
+    retrySince: strOrNull(r.retry_since),
   };
 }
 

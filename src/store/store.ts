@@ -128,8 +128,21 @@ export class Store {
   hasUnattemptedNotifications(): boolean {
     return notifications.hasUnattempted(this.sql);
   }
-  markAttemptFailed(id: number, error: string, opts: { final: boolean }): void {
+  markAttemptFailed(
+    id: number,
+    error: string,
+    opts: { final: boolean; nextAttemptAt?: string | null },
+  ): void {
     notifications.markAttemptFailed(this.sql, id, error, opts);
+  }
+  retryFailedNotifications(sessionId: number, now: number = Date.now()): NotificationRow[] {
+    return notifications.retryFailed(this.sql, sessionId, now);
+  }
+  sessionNotifications(sessionId: number): NotificationRow[] {
+    return notifications.sessionNotifications(this.sql, sessionId);
+  }
+  failedNotifications(): ReturnType<typeof notifications.failedNotifications> {
+    return notifications.failedNotifications(this.sql);
   }
   listNotifications(runId: number): NotificationRow[] {
     return notifications.listNotifications(this.sql, runId);

@@ -150,7 +150,7 @@ describe("hostile input reaches the agent byte-exact and never runs", () => {
       "--cwd",
       repo,
       "--notify-cmd",
-      `${recorder} ${out}/argv {name} {summary} {cwd} --state={state}`,
+      `sh -c '"$0" "$@" "$AGENTMUX_SUMMARY" "$AGENTMUX_CWD"' ${recorder} ${out}/argv {name} --state={state}`,
       "--",
       FAKE_AGENT,
       "exit:0",
@@ -159,9 +159,10 @@ describe("hostile input reaches the agent byte-exact and never runs", () => {
     const argv = readFileSync(join(out, "argv"), "utf8").split("\0").slice(0, -1);
     expect(argv).toHaveLength(4);
     expect(argv[0]).toBe("notify-me");
-    expect(argv[1]).toMatch(/^agentmux: notify-me succeeded \(exit 0\)/);
-    expect(argv[2]).toBe(repo);
-    expect(argv[3]).toBe("--state=succeeded");
+    expect(argv[1]).toBe("--state=succeeded");
+    // Agent-controlled values come from the environment, expanded by sh as data.
+    expect(argv[2]).toMatch(/^agentmux: notify-me succeeded \(exit 0\)/);
+    expect(argv[3]).toBe(repo);
     expect(existsSync(canary)).toBe(false);
     expect(readdirSync(w.root)).not.toContain("CANARY");
   });

@@ -12,12 +12,12 @@ describe("notifications under load (coalescing) through the CLI", () => {
     const root = tempDir("agentmux-inbox-");
     const inbox = join(root, "inbox");
     mkdirSync(inbox);
-    // The notifier records its argv, one file per call.
+    // The notifier records the summary it gets, one file per call.
     const recorder = join(root, "record.sh");
-    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > "${inbox}/msg.$$"\n`);
+    writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$AGENTMUX_SUMMARY" > "${inbox}/msg.$$"\n`);
     chmodSync(recorder, 0o755);
     const w = new World({
-      notify: { desktop: false, commands: [`${recorder} {summary}`], coalesceSeconds: 2 },
+      notify: { desktop: false, commands: [`${recorder}`], coalesceSeconds: 2 },
     });
     const repo = tempRepo();
     const barrier = join(w.root, "barrier");

@@ -41,7 +41,9 @@ function setup(items: string[]): { w: World; repo: string; notes: string; record
   git(repo, "commit", "-q", "-m", "PRD");
   const notes = join(w.root, "notified.txt");
   const recorder = join(w.root, "record.sh");
-  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$2" >> "$1"\n`, { mode: 0o755 });
+  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$AGENTMUX_SUMMARY" >> "$1"\n`, {
+    mode: 0o755,
+  });
   return { w, repo, notes, recorder };
 }
 
@@ -60,7 +62,7 @@ async function loop(
     "--cwd",
     s.repo,
     "--notify-cmd",
-    `${s.recorder} ${s.notes} {summary}`,
+    `${s.recorder} ${s.notes}`,
     ...options,
     "--",
     FAKE_AGENT,
@@ -585,7 +587,9 @@ git add -A && git commit -q -m "$AGENTMUX_ITEM"
     process.kill(before.agentPid ?? 0, "SIGKILL");
     process.kill(before.pid ?? 0, "SIGKILL");
     await s.w.waitStatus("resume", (x) => x.state === "lost" || x.state === "failed");
-    expect(isRunning(hungPid, null)).toBe(true);
+    // Settling the run ended everything it started, the orphaned agent too
+    // (docs/processes.md): a restart never finds a second agent in the tree.
+    await waitFor("the orphaned agent to be ended", () => !isRunning(hungPid, null), 10_000);
 
     const rr = await s.w.cli(["restart", "resume"]);
     expect(rr.stderr).toBe("");

@@ -23,7 +23,7 @@ function fakeBin(root: string): string {
   chmodSync(join(bin, "claude"), 0o755);
   writeFileSync(
     join(bin, "notify-rec"),
-    `#!/bin/sh\nprintf '%s\\n' "$1" >> '${join(root, "notified")}'\n`,
+    `#!/bin/sh\nprintf '%s\\n' "$AGENTMUX_SUMMARY" >> '${join(root, "notified")}'\n`,
   );
   chmodSync(join(bin, "notify-rec"), 0o755);
   return bin;
@@ -57,7 +57,7 @@ describe("supervising ralphy: which ticked boxes have commits behind them", () =
         "--cwd",
         repo,
         "--notify-cmd",
-        "notify-rec {summary}",
+        "notify-rec",
       ],
       { env },
     );

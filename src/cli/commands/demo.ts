@@ -70,7 +70,8 @@ export async function main(argv: string[]): Promise<number> {
     say(`agentmux demo — a throwaway repo in ${repo}, tmux on a private socket\n`);
     say(`PRD.md:\n${PRD.replace(/^/gm, "  ").trimEnd()}\n`);
 
-    const template = `'${process.execPath}' -e 'require("node:fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")' '${notified}' {summary}`;
+    // The summary is agent text: it comes from the environment, never from argv.
+    const template = `'${process.execPath}' -e 'require("node:fs").appendFileSync(process.argv[1], process.env.AGENTMUX_SUMMARY + "\\n")' '${notified}'`;
     const { session } = await launch(ctx, {
       agent: "demo",
       kind: "loop",

@@ -1,6 +1,7 @@
 import { reportLine } from "../../monitor/attention.js";
 import { heartbeatPass } from "../../monitor/heartbeat.js";
 import { Context } from "../../sessions/context.js";
+import { notificationLine } from "../../sessions/notify-view.js";
 import { flag, parseDeclared, str } from "../args.js";
 import { heartbeat as heartbeatDecl } from "../declarations/heartbeat.js";
 import { out, printJson } from "../output.js";
@@ -21,6 +22,9 @@ export async function main(argv: string[]): Promise<number> {
       printJson(report);
     } else {
       for (const s of report.sessions) out(reportLine(s));
+      for (const n of report.notifications.failed) {
+        out(`${n.name}: ${notificationLine(n, n.name) ?? "notification failed"}`);
+      }
       if (report.monitor.warning) out(`warning: ${report.monitor.warning}`);
       if (!attention) {
         out(`nothing needs attention (${report.checked} session(s) checked, ${report.live} live)`);

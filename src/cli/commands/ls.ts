@@ -46,6 +46,11 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   const store = ctx.store();
   const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
   const loops = loopCountsBySession(store, rows);
+  // One query for every session's given-up notifications (ls stays fast with hundreds).
+  const failedNotes = new Map<number, number>();
+  for (const n of store.failedNotifications()) {
+    failedNotes.set(n.sessionId, (failedNotes.get(n.sessionId) ?? 0) + 1);
+  }
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec;
@@ -57,7 +62,9 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
     }
     const pane = panes?.find((p) => p.sessionName === row.session.name);
     const loop = loops.get(row.session.id);
-    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop));
+    const view = statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop);
+    const failed = failedNotes.get(row.session.id) ?? 0;
+    result.push(failed > 0 ? { ...view, notificationsFailed: failed } : view);
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;
@@ -112,9 +119,14 @@ export async function main(argv: string[]): Promise<number> {
       s.verdict ?? "-",
       s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
       cell(
-        s.diagnosis && s.diagnosis.code !== "success"
-          ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
-          : "",
+        [
+          s.notificationsFailed ? `notification failed (agentmux notify retry ${s.name})` : "",
+          s.diagnosis && s.diagnosis.code !== "success"
+            ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
+            : "",
+        ]
+          .filter((x) => x !== "")
+          .join(" · "),
         Infinity,
       ),
     ]);

@@ -3,6 +3,7 @@ import { findSession } from "../../sessions/control.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
+import { notificationLine, notificationView } from "../../sessions/notify-view.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { status as statusDecl } from "../declarations/status.js";
 import { warnMonitor } from "./ls.js";
@@ -24,7 +25,10 @@ export async function statusOf(ctx: Context, name: string): Promise<StatusJson> 
           spec.loop.attempts,
           ctx.store().countIterations({ sessionId: session.id }),
         );
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
+  return {
+    ...statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop),
+    notifications: ctx.store().sessionNotifications(session.id).map(notificationView),
+  };
 }
 
 const MARKS: Readonly<Record<string, string>> = {
@@ -82,6 +86,13 @@ export function renderStatus(s: StatusJson): string {
   if (s.diagnosis) {
     lines.push(`  diagnosis ${s.diagnosis.code}: ${s.diagnosis.summary}`);
     if (s.diagnosis.fix) lines.push(`  fix       ${s.diagnosis.fix}`);
+  }
+  const notes = s.notifications ?? [];
+  const delivered = notes.filter((n) => n.state === "delivered").length;
+  if (delivered > 0) lines.push(`  notified  ${delivered} delivered`);
+  for (const n of notes) {
+    const line = notificationLine(n, s.name);
+    if (line !== null) lines.push(`  notify    ${line}`);
   }
   return lines.join("\n");
 }

@@ -8,6 +8,7 @@ import { finish, loopDriver } from "./internal.js";
 import { kill } from "./kill.js";
 import { loop } from "./loop.js";
 import { ls } from "./ls.js";
+import { notify } from "./notify.js";
 import { restart } from "./restart.js";
 import { rm } from "./rm.js";
 import { run } from "./run.js";
@@ -33,6 +34,7 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   verify,
   heartbeat,
   watch,
+  notify,
   demo,
   doctor,
   completion,

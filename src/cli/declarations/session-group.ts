@@ -17,14 +17,14 @@ export const SESSION_GROUP: OptionGroup = {
       value: "'TPL'",
       repeatable: true,
       description:
-        "run this command when it ends; {name} {state} {exitCode} {summary} {cwd}\n{verdict} {duration} {commits} {uncommitted} {diagnosis} are replaced\nas whole arguments, never through a shell",
+        "run this command when it ends; {name} {state} {exitCode} {signal} {runId}\n{duration} {agent} {verdict} {commits} {uncommitted} are replaced inside\narguments; text the agent controls comes only as $AGENTMUX_SUMMARY\n$AGENTMUX_DIAGNOSIS $AGENTMUX_CWD $AGENTMUX_LOG_PATH and JSON on stdin:\nsh -c 'notify-me {name} \"$AGENTMUX_SUMMARY\"'",
     },
     {
       long: "notify",
       type: "string",
       value: "PRESET",
       repeatable: true,
-      description: "openclaw: openclaw system event --text {summary} --mode now",
+      description: 'openclaw: openclaw system event --text "$AGENTMUX_SUMMARY" --mode now',
       complete: ["openclaw"],
     },
     {

@@ -6,10 +6,10 @@ import type { DeliveryResult } from "./result.js";
 // curl); ten seconds is generous for that and still lets a pane close promptly.
 export const COMMAND_TIMEOUT_MS = 10_000;
 
-/** Run one rendered notify command (argv, no shell). ok when it exits 0. */
+/** Run one rendered notify command (argv, no shell), `input` on its stdin. ok when it exits 0. */
 export async function deliverCommand(
   argv: readonly string[],
-  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<DeliveryResult> {
   const [program, ...args] = argv;
   if (program === undefined || program === "") {
@@ -21,6 +21,8 @@ export async function deliverCommand(
     // Own process group, so a timeout also stops whatever the command started.
     group: true,
     ...(opts.env ? { env: opts.env } : {}),
+    // The event as JSON, or nothing: never the terminal or the caller's stdin.
+    input: opts.input ?? "",
   });
   const who = JSON.stringify(program);
   if (r.spawnError) {

@@ -33,21 +33,30 @@ export function hasDesktopSession(env: NodeJS.ProcessEnv): boolean {
   }
 }
 
+/** Whether a desktop notification can be shown with this environment (notify-send and a session). */
+export function desktopAvailable(env: NodeJS.ProcessEnv): boolean {
+  return findOnPath("notify-send", env) !== null && hasDesktopSession(env);
+}
+
 /**
- * Show a desktop notification with notify-send. With `optional` (desktop:
- * "auto") a machine without a desktop is not a failure: nothing to retry.
+ * Show a desktop notification with notify-send. Without a notifier or a
+ * display it fails for good ("no desktop notifier"): a notification nobody
+ * could see is never recorded as delivered. (desktop: "auto" is resolved
+ * when the notification is planned: none is planned where there is no desktop.)
  */
 export async function deliverDesktop(
   title: string,
   text: string,
-  opts: { optional?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<DeliveryResult> {
   const env = opts.env ?? process.env;
   const program = findOnPath("notify-send", env);
   if (program === null || !hasDesktopSession(env)) {
     const why =
-      program === null ? "no desktop session (notify-send not on PATH)" : "no desktop session";
-    return opts.optional ? { ok: true, skipped: why } : { ok: false, error: why, permanent: true };
+      program === null
+        ? "no desktop notifier (notify-send not on PATH)"
+        : "no desktop notifier (no display or session bus)";
+    return { ok: false, error: why, permanent: true };
   }
   // "--" so a title starting with "-" is never read as an option.
   return deliverCommand([program, "--app-name=agentmux", "--", title, text], {

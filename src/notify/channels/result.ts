@@ -2,8 +2,6 @@
 export interface DeliveryResult {
   ok: boolean;
   error?: string;
-  /** ok without sending: an optional channel (desktop "auto") that has nowhere to go here. */
-  skipped?: string;
   /** Retrying cannot help (program missing, no desktop, malformed URL). */
   permanent?: boolean;
 }
