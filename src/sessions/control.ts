@@ -11,6 +11,7 @@ import { readExit } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
 import { startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
+import { killIfOurs } from "./ownership.js";
 
 export function findSession(ctx: Context, name: string): SessionRow {
   const session = ctx.store().getSession(name);
@@ -45,11 +46,8 @@ export async function killSession(ctx: Context, name: string): Promise<SessionVi
   const spec = session.spec as SessionSpec;
   const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
   if (alive && run.runnerPid !== null) signal(run.runnerPid, "SIGTERM");
-  else
-    await ctx
-      .tmux(spec.socket)
-      .killSession(session.name)
-      .catch(() => undefined); // already gone
+  // Only a session carrying our mark; a failure means it is already gone.
+  else await killIfOurs(ctx, spec.socket, session.name).catch(() => undefined);
   // Grace for the agent, then a little for the finisher (node start-up, git, notifications).
   const settled = await waitUntil(
     () => !isLive(store.getRun(run.id)?.state ?? "killed"),
@@ -104,8 +102,8 @@ export async function removeSession(
     );
   }
   const spec = session.spec as SessionSpec;
-  const tmux = ctx.tmux(spec.socket);
-  if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
+  // A tmux session of that name that is not ours (the user's own) stays.
+  await killIfOurs(ctx, spec.socket, session.name);
   if (opts.purge) {
     for (const r of store.listRuns(session.id)) rmSync(r.runDir, { recursive: true, force: true });
     rmSync(sessionDir(ctx.stateDir, session.id), { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
+import { foreignError, holderOf, killIfOurs, markFor } from "./ownership.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
 
 export interface StartRunOptions {
@@ -110,24 +111,34 @@ export async function startRun(
 
     const tmux = ctx.tmux(spec.socket);
     tmux.ensureSocketDir();
-    // A finished session of the same name may still have its dead pane open.
-    if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
-    const created = await tmux.newSession({
-      name: session.name,
-      // env(1) execs perl in place (same pid). Skipping perl's locale set-up
-      // saves ~0.5 MB of resident memory per session; the supervisor never
-      // formats text, and the agent gets its own environment from the run dir.
-      command: [
-        "/usr/bin/env",
-        "PERL_SKIP_LOCALE_INIT=1",
-        perl,
-        runnerScript,
-        runDir,
-        process.execPath,
-        mainJs,
-      ],
-      logPath,
-    });
+    // A finished session of the same name may still have its dead pane open:
+    // replaced only if it carries our mark; anyone else's is never touched.
+    const holder = await killIfOurs(ctx, spec.socket, session.name);
+    if (holder.kind === "foreign") throw foreignError(session.name, spec.socket, holder.owner);
+    const created = await tmux
+      .newSession({
+        name: session.name,
+        // env(1) execs perl in place (same pid). Skipping perl's locale set-up
+        // saves ~0.5 MB of resident memory per session; the supervisor never
+        // formats text, and the agent gets its own environment from the run dir.
+        command: [
+          "/usr/bin/env",
+          "PERL_SKIP_LOCALE_INIT=1",
+          perl,
+          runnerScript,
+          runDir,
+          process.execPath,
+          mainJs,
+        ],
+        logPath,
+        mark: markFor(ctx, run.id),
+      })
+      .catch(async (e: unknown) => {
+        // Someone created a session of that name since we looked.
+        if (!/duplicate session/.test((e as Error).message)) throw e;
+        const now = await holderOf(ctx, spec.socket, session.name);
+        throw foreignError(session.name, spec.socket, now.kind === "foreign" ? now.owner : null);
+      });
     run = store.updateRun(run.id, { tmuxSessionId: created.sessionId });
   } catch (e) {
     store.trySettle(run.id, "failed", {
