@@ -45,7 +45,11 @@ sub slurp {
 sub spew {
     my ($path, $data) = @_;
     my $tmp = "$path.$$.tmp";
-    open(my $fh, '>', $tmp) or return 0;
+    # 0600 like every file in the state directory; the agent keeps its own umask.
+    my $old = umask(077);
+    my $ok = open(my $fh, '>', $tmp);
+    umask($old);
+    return 0 unless $ok;
     print $fh $data;
     close($fh) or return 0;
     return rename($tmp, $path);
@@ -186,7 +190,10 @@ if ($tty_ok) {
     ioctl(STDERR, $TIOCSPGRP, pack('i', getpgrp()));
 }
 $SIG{HUP} = 'IGNORE';    # the finisher must record the exit even if the pane is gone
-$SIG{TERM} = 'DEFAULT';
+# The agent is gone: a TERM now (an `agentmux kill` racing the exit) would only
+# stop the finisher, leaving the run unrecorded. Ignored signals survive exec;
+# node resets them for the processes it starts.
+$SIG{TERM} = 'IGNORE';
 $SIG{INT} = 'DEFAULT';
 
 # A running watch finishes the run itself within milliseconds; starting node

@@ -30,30 +30,48 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boole
   return check();
 }
 
+export interface KillOptions {
+  /**
+   * How long to wait for the run to be recorded. Default: the agent's grace
+   * plus time for the finisher (restart needs the run settled first). The CLI
+   * answers within a second and leaves the rest to the supervisor.
+   */
+  waitMs?: number;
+}
+
 /**
  * `agentmux kill`: record the intent, then TERM the supervisor, which ends
  * the agent's process group (TERM, grace, KILL) and settles the run as
  * `killed` through the normal finisher. The dead pane stays readable until
  * `rm`. If the supervisor is gone already, the run is reconciled instead.
+ * An agent that already exited is not "killed": its run keeps its own exit,
+ * and its finisher (the supervisor's pid, which ignores TERM) is left to work.
  */
-export async function killSession(ctx: Context, name: string): Promise<SessionView> {
+export async function killSession(
+  ctx: Context,
+  name: string,
+  opts: KillOptions = {},
+): Promise<SessionView> {
   const store = ctx.store();
   const session = findSession(ctx, name);
   const view = await refreshSession(ctx, session);
   const run = view.run;
   if (!run || !isLive(run.state)) return view;
-  store.updateRun(run.id, { killRequested: true });
   const spec = session.spec as SessionSpec;
+  const fullWaitMs = (spec.graceSeconds + 10) * 1000;
+  const waitMs = opts.waitMs ?? fullWaitMs;
   const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
+  if (readExit(run.runDir) !== null) {
+    await waitUntil(() => !isLive(store.getRun(run.id)?.state ?? "killed"), waitMs);
+    return refreshSession(ctx, store.getSessionById(session.id) ?? session);
+  }
+  store.updateRun(run.id, { killRequested: true });
   if (alive && run.runnerPid !== null) signal(run.runnerPid, "SIGTERM");
   // Only a session carrying our mark; a failure means it is already gone.
   else await killIfOurs(ctx, spec.socket, session.name).catch(() => undefined);
   // Grace for the agent, then a little for the finisher (node start-up, git, notifications).
-  const settled = await waitUntil(
-    () => !isLive(store.getRun(run.id)?.state ?? "killed"),
-    (spec.graceSeconds + 10) * 1000,
-  );
-  if (!settled && readExit(run.runDir) === null && run.agentPid !== null) {
+  const settled = await waitUntil(() => !isLive(store.getRun(run.id)?.state ?? "killed"), waitMs);
+  if (!settled && waitMs >= fullWaitMs && readExit(run.runDir) === null && run.agentPid !== null) {
     // The supervisor did not get the agent to stop: end the group ourselves.
     signal(-run.agentPid, "SIGKILL");
   }

@@ -56,7 +56,10 @@ export async function finishRun(
     reason: "no-exit-record",
   };
   const started = readStarted(run.runDir);
-  const killRequested = run.killRequested;
+  // A kill counts only if it stopped the agent: the supervisor records why it
+  // ended the agent (TERM from kill, HUP). An agent that exited on its own
+  // just before the kill arrived keeps its own exit.
+  const killRequested = run.killRequested && exit.reason !== null;
   const state = endState({
     exitCode: exit.exitCode,
     signal: exit.signal,
@@ -66,7 +69,7 @@ export async function finishRun(
   return settle(
     ctx,
     session,
-    run,
+    { ...run, killRequested },
     state,
     exit,
     {
