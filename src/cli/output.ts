@@ -36,6 +36,10 @@ export function table(headers: string[], rows: string[][]): string {
 /** One-line outcome for humans: "succeeded (exit 0)", "failed (SIGKILL)", "running". */
 export function outcome(s: Pick<StatusJson, "state" | "exitCode" | "signal">): string {
   if (s.state === "running" || s.state === "starting" || s.state === "foreign") return s.state;
+  if (s.state === "queued") {
+    const until = (s as { diagnosis?: { resetAt?: string } | null }).diagnosis?.resetAt;
+    return until === undefined ? "queued" : `queued (until ${until})`;
+  }
   if (s.signal) return `${s.state} (${s.signal})`;
   if (s.exitCode !== null) return `${s.state} (exit ${s.exitCode})`;
   return s.state;

@@ -5,7 +5,14 @@ import type { Diagnosis, RunState } from "../sessions/types.js";
  * the pass decides, this renders; --json prints the same objects.
  */
 export type MonitorAction =
-  "restarted" | "restart-due" | "waiting" | "errored" | "orphan-ended" | "notified" | "none";
+  | "restarted"
+  | "started"
+  | "restart-due"
+  | "waiting"
+  | "errored"
+  | "orphan-ended"
+  | "notified"
+  | "none";
 
 export interface SessionReport {
   name: string;
@@ -25,6 +32,8 @@ export interface SessionReport {
   newRun?: number;
   /** Pid of an orphaned agent this pass ended. */
   orphanPid?: number;
+  /** Needed attention, but a person acknowledged this run (agentmux ack). */
+  acked?: boolean;
 }
 
 /** The command that fixes a session in this state: the diagnosis's own fix first. */
@@ -52,6 +61,9 @@ export function reportLine(r: SessionReport): string {
     case "restarted":
       parts.push(`restarted as run ${r.newRun ?? "?"}`);
       break;
+    case "started":
+      parts.push("started from the queue");
+      break;
     case "restart-due":
       parts.push(`restart due ${r.at ?? "soon"}`);
       break;
@@ -68,5 +80,6 @@ export function reportLine(r: SessionReport): string {
       break;
   }
   if (r.attention && r.fix) parts.push(`fix: ${r.fix}`);
+  if (r.acked) parts.push("acknowledged");
   return parts.join(" · ");
 }

@@ -10,6 +10,8 @@ import type { TmuxPane } from "../tmux/client.js";
 import { fixFor, type SessionReport } from "./attention.js";
 import { isErrored } from "./policy/errored.js";
 import { killSession } from "../sessions/control.js";
+import { startRun } from "../sessions/start-run.js";
+import { isAcked } from "./ack.js";
 import { restartPolicyOf } from "./policy-config.js";
 import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
@@ -101,6 +103,22 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     views.map(async ({ session, run: current }) => {
       let run = current;
       if (!run) return;
+      if (run.state === "queued") {
+        // A launch the user asked for, waiting for its slot (a paused account,
+        // a concurrency limit): started here once it can be, whatever --restart says.
+        run = await startQueued(ctx, session, run);
+        if (run.state === "queued") {
+          due(run.diagnosis?.resetAt);
+          reports.set(session.name, {
+            ...base(session, run, "waiting"),
+            reason: run.diagnosis?.summary ?? "queued",
+            ...(run.diagnosis?.resetAt ? { at: run.diagnosis.resetAt } : {}),
+          });
+        } else {
+          reports.set(session.name, base(session, run, "started", { newRun: run.runNo }));
+        }
+        return;
+      }
       if (run.state === "running" && opts.stalls !== false) {
         const s = await checkStall(ctx, session, run, cpu, now.getTime());
         if (!s?.stalled) return;
@@ -145,6 +163,14 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     }),
   );
 
+  // An ended run a person acknowledged (agentmux ack) is still listed, but no
+  // longer keeps heartbeat at exit 1; the next run that needs attention does.
+  for (const { session, run } of views) {
+    const r = reports.get(session.name);
+    if (!r?.attention || !run || !isAcked(store, session.id, run.id)) continue;
+    reports.set(session.name, { ...r, attention: false, acked: true });
+  }
+
   // 4. Everything queued (by finishers that could not deliver, stalls, errored).
   const delivered = await deliverPending(store, { windowMs: notifyWindowMs(ctx.config()) });
   const sessions = [...reports.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -163,6 +189,21 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,
   };
+}
+
+async function startQueued(ctx: Context, session: SessionRow, run: RunRow): Promise<RunRow> {
+  try {
+    return await startRun(ctx, session, {
+      queued: run,
+      queue: true,
+      maxWaitMs: 0,
+      onWait: () => undefined,
+    });
+  } catch {
+    // The launch failed (tmux, the agent's binary): startRun settled the run
+    // as failed with the reason, which this pass's caller reports next time.
+    return ctx.store().getRun(run.id) ?? run;
+  }
 }
 
 function stallRestarts(ctx: Context, session: SessionRow): boolean {

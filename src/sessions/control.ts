@@ -5,7 +5,7 @@ import { terminateGroup } from "../process/terminate.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
-import { isLive } from "./lifecycle.js";
+import { isActive, isLive } from "./lifecycle.js";
 import { refreshSession, type SessionView } from "./reconcile.js";
 import { readExit } from "./rundir.js";
 import type { SessionSpec } from "./spec.js";
@@ -56,6 +56,15 @@ export async function killSession(
   const session = findSession(ctx, name);
   const view = await refreshSession(ctx, session);
   const run = view.run;
+  if (run?.state === "queued") {
+    // Nothing runs yet: taken out of the queue.
+    store.trySettle(run.id, "killed", {
+      endedAt: new Date().toISOString(),
+      endReason: "killed-while-queued",
+      diagnosis: { code: "killed", summary: "Taken out of the queue before it started." },
+    });
+    return { session, run: store.getRun(run.id) };
+  }
   if (!run || !isLive(run.state)) return view;
   const spec = session.spec as SessionSpec;
   const fullWaitMs = (spec.graceSeconds + 10) * 1000;
@@ -95,7 +104,8 @@ export async function restartSession(
       (session.spec as SessionSpec).graceSeconds * 1000,
     );
   }
-  const run = await startRun(ctx, session);
+  // A queued run is started now (waiting for its slot here), not doubled.
+  const run = await startRun(ctx, session, last?.state === "queued" ? { queued: last } : {});
   // A person restarted it: the monitor may restart it again (issue 4, errored).
   clearErrored(ctx.store(), session.id);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
@@ -110,7 +120,7 @@ export async function removeSession(
   const store = ctx.store();
   const session = findSession(ctx, name);
   const view = await refreshSession(ctx, session);
-  if (view.run && isLive(view.run.state)) {
+  if (view.run && isActive(view.run.state)) {
     throw new AgentmuxError(
       "state",
       `Session ${show(name)} is ${view.run.state}; rm removes finished sessions`,

@@ -155,7 +155,14 @@ async function settle(
   // A rate or usage limit pauses every launch of this agent until it resets
   // (monitor/policy/governor.ts). Before settling: the settled run frees its
   // concurrency slot, and a waiter must find the pause already there.
-  reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
+  reportFromDiagnosis(
+    store,
+    spec.agent,
+    diagnosis,
+    new Date(exit.endedAt),
+    session.name,
+    ctx.config(),
+  );
   const settled = store.trySettle(run.id, state, {
     ...extra,
     endedAt: exit.endedAt,

@@ -40,6 +40,8 @@ export interface LaunchRequest {
   loop?: LoopSettings;
   /** Display text for the command (default: built from agent, prompt and args). */
   display?: string;
+  /** Refuse (leaving nothing) instead of queueing when the agent's account is paused. */
+  noQueue?: boolean;
 }
 
 export function resolveCwd(cwd: string | undefined): string {
@@ -135,18 +137,31 @@ export async function launch(
     await assertNameUsable(ctx, ctx.socket, name);
   }
 
-  const session = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });
+  // The session and its first run appear together: a launch killed at any
+  // later point leaves a run that the monitor or ls settles, never a bare session.
+  const { session, queued } = store.transaction(() => {
+    const s = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });
+    const r = store.createRun(s.id, {
+      state: "queued",
+      runDir: "",
+      logPath: "",
+      startedAt: new Date().toISOString(),
+      diagnosis: { code: "queued", summary: "Queued: being launched." },
+    });
+    return { session: s, queued: r };
+  });
   const sdir = sessionDir(ctx.stateDir, session.id);
   mkdirSync(sdir, { recursive: true, mode: 0o700 });
   writeEnvFile(join(sdir, "env"), { ...captureEnv(ctx.env), ...extraEnv });
   if (req.prompt !== undefined) writeFileSync(join(sdir, "prompt"), req.prompt, { mode: 0o600 });
   let run: RunRow;
   try {
-    run = await startRun(ctx, session);
+    run = await startRun(ctx, session, { queued, queue: req.noQueue !== true });
   } catch (e) {
     // Another state directory (or the user) took the name on the socket
-    // between our check and tmux's new-session: this launch never happened.
-    if (isNameTaken(e)) {
+    // between our check and tmux's new-session, or --no-queue refused to
+    // wait for a pause: this launch never happened.
+    if (isNameTaken(e) || store.getRun(queued.id)?.state === "queued") {
       store.purgeSession(session.id);
       rmSync(sdir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import type { RunState } from "./types.js";
  * settled if its runner's exit record turns up later (it was slow, not dead).
  */
 const TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = {
+  queued: ["starting", "failed", "killed", "lost"],
   starting: ["running", "succeeded", "failed", "killed", "lost"],
   running: ["succeeded", "failed", "killed", "lost"],
   lost: ["succeeded", "failed", "killed"],
@@ -27,6 +28,11 @@ export function assertTransition(from: RunState, to: RunState): void {
 
 export function isLive(state: RunState): boolean {
   return state === "starting" || state === "running";
+}
+
+/** Live, or queued to start: the name is in use and a launch under it is refused. */
+export function isActive(state: RunState): boolean {
+  return state === "queued" || isLive(state);
 }
 
 /** The state a finished run settles in, from how its agent ended. */

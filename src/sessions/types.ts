@@ -2,7 +2,16 @@ import type { PrdTicks } from "../verify/prd-ticks.js";
 
 /** Shared vocabulary of the session/run lifecycle (see docs/architecture.md). */
 
-export const RUN_STATES = ["starting", "running", "succeeded", "failed", "killed", "lost"] as const;
+/** queued: recorded, waiting for a launch slot (a provider's pause, a concurrency limit). */
+export const RUN_STATES = [
+  "queued",
+  "starting",
+  "running",
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([

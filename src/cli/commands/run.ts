@@ -21,6 +21,8 @@ Options:
   --cwd DIR            working directory (default: here)
   --prompt-file FILE   read the prompt from FILE (- = standard input); any size, byte-exact
 ${SESSION_OPTIONS_HELP}
+  --no-queue           while the agent's account is paused (a usage limit), refuse
+                       instead of queueing (default: queued; the monitor starts it)
   --prd FILE, --codex, --claude, --parallel   ralphy's own options
   --json               print the new session's status as JSON
   --socket PATH        tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)
@@ -65,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       codex: { type: "boolean" },
       claude: { type: "boolean" },
       parallel: { type: "boolean" },
+      "no-queue": { type: "boolean" },
     },
     USAGE,
   );
@@ -111,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   if (flag(p, "claude")) req.engine = "claude";
   if (flag(p, "codex")) req.engine = "codex";
   if (flag(p, "parallel")) req.parallel = true;
+  if (flag(p, "no-queue")) req.noQueue = true;
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
@@ -118,6 +122,16 @@ export async function main(argv: string[]): Promise<number> {
     startMonitorFor(ctx, flag(p, "json"));
     if (flag(p, "json")) {
       printJson(statusJson(session, run, 1, undefined));
+      return 0;
+    }
+    if (run.state === "queued") {
+      out(
+        [
+          `queued ${session.name} (${session.agent}): ${run.diagnosis?.summary ?? "waiting for a launch slot"}`,
+          `  status:  agentmux status ${session.name}`,
+          `  cancel:  agentmux kill ${session.name}`,
+        ].join("\n"),
+      );
       return 0;
     }
     const pid = run.runnerPid === null ? "" : `, pid ${run.runnerPid}`;
