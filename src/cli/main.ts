@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   tail: () => import("./commands/tail.js"),
   attach: () => import("./commands/attach.js"),
   kill: () => import("./commands/kill.js"),
+  ack: () => import("./commands/ack.js"),
   restart: () => import("./commands/restart.js"),
   rm: () => import("./commands/rm.js"),
   verify: () => import("./commands/verify.js"),
@@ -37,6 +38,7 @@ Usage:
   agentmux tail <name> [-n N] [-f]     the session's output
   agentmux attach <name>               attach to its tmux session
   agentmux kill <name>                 stop it (TERM, grace, KILL); output stays readable
+  agentmux ack <name>                  seen it: heartbeat stops exiting 1 for this run
   agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
   agentmux rm <name> [--purge]         remove a finished session
   agentmux verify <name>               re-check with git what the latest run changed

@@ -34,6 +34,11 @@ export interface StatusJson {
   tmux: { session: string; paneDead: boolean | null } | null;
   /** Loop sessions only: the items and their states (`ls` gives the counts without items). */
   loop?: LoopView;
+  /** What the monitor knows beyond the state (sessions/flags.ts); absent for foreign sessions. */
+  stalled?: string | null;
+  errored?: boolean;
+  pausedUntil?: string | null;
+  acked?: boolean;
 }
 
 export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &

@@ -4,6 +4,7 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { foreignJson, statusJson, type LoopView, type StatusJson } from "../../sessions/view.js";
 import { loopCounts } from "../../loop/items.js";
+import { sessionFlags } from "../../sessions/flags.js";
 import type { ItemState, Store } from "../../store/store.js";
 import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
@@ -42,7 +43,10 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
     }
     const pane = panes?.find((p) => p.sessionName === row.session.name);
     const loop = loops.get(row.session.id);
-    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop));
+    result.push({
+      ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
+      ...sessionFlags(store, ctx.config(), row.session, run),
+    });
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;
@@ -104,12 +108,7 @@ export async function main(argv: string[]): Promise<number> {
           formatDuration(s.durationMs),
           s.verdict ?? "-",
           s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
-          cell(
-            s.diagnosis && s.diagnosis.code !== "success"
-              ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
-              : "",
-            70,
-          ),
+          cell(note(s), 70),
         ]),
       ),
     );
@@ -117,6 +116,19 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+/** The NOTE column: the diagnosis, and the account's pause while the session waits on it. */
+function note(s: StatusJson): string {
+  const parts: string[] = [];
+  // First: the diagnosis is cut to the column's width.
+  if (s.pausedUntil && s.state !== "queued") parts.push(`paused (until ${s.pausedUntil})`);
+  if (s.diagnosis && s.diagnosis.code !== "success") {
+    parts.push(`${s.diagnosis.code}: ${s.diagnosis.summary}`);
+  }
+  if (s.acked && !["running", "starting", "queued", "succeeded"].includes(s.state))
+    parts.push("acknowledged");
+  return parts.join(" · ");
 }
 
 /** One line on stderr when `agentmux watch` died while sessions still need watching. */

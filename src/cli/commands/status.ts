@@ -4,6 +4,7 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
+import { sessionFlags } from "../../sessions/flags.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { warnMonitor } from "./ls.js";
 import { formatDuration, out, outcome, printJson } from "../output.js";
@@ -24,7 +25,10 @@ export async function statusOf(ctx: Context, name: string): Promise<StatusJson> 
           spec.loop.attempts,
           ctx.store().countIterations({ sessionId: session.id }),
         );
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
+  return {
+    ...statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop),
+    ...sessionFlags(ctx.store(), ctx.config(), view.session, view.run),
+  };
 }
 
 const MARKS: Readonly<Record<string, string>> = {
@@ -52,7 +56,7 @@ export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
 
 export function renderStatus(s: StatusJson): string {
   const lines = [
-    `${s.name}: ${outcome(s)}${s.verdict ? ` · ${s.verdict}` : ""}`,
+    `${s.name}: ${outcome(s)}${s.verdict ? ` · ${s.verdict}` : ""}${s.pausedUntil && s.state !== "queued" ? ` · ${s.agent} paused (until ${s.pausedUntil})` : ""}${s.acked ? " · acknowledged" : ""}`,
     `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
     `  command   ${s.command ?? "-"}`,
     `  cwd       ${s.cwd ?? "-"}`,

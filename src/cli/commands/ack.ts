@@ -1,0 +1,45 @@
+import { ackRun } from "../../monitor/ack.js";
+import { Context } from "../../sessions/context.js";
+import { findSession } from "../../sessions/control.js";
+import { AgentmuxError, show } from "../../util/errors.js";
+import { flag, onePositional, parse, str } from "../args.js";
+import { out, printJson } from "../output.js";
+
+const USAGE = "agentmux ack <name> [--json]";
+
+const HELP = `${USAGE}
+
+Acknowledges how the session's latest run ended (failed, lost, stalled, errored):
+"agentmux heartbeat" still lists it but no longer exits 1 for it. The next run that
+needs attention counts again. See docs/monitor.md.`;
+
+export function main(argv: string[]): Promise<number> {
+  return Promise.resolve(ack(argv));
+}
+
+function ack(argv: string[]): number {
+  const p = parse("ack", argv, {}, USAGE);
+  if (flag(p, "help")) {
+    out(HELP);
+    return 0;
+  }
+  const name = onePositional(p, "the session name", USAGE);
+  const ctx = new Context({ socket: str(p, "socket") });
+  try {
+    const store = ctx.store();
+    const session = findSession(ctx, name);
+    const run = store.latestRun(session.id);
+    if (run === null) {
+      throw new AgentmuxError("state", `Session ${show(name)} has no run to acknowledge`);
+    }
+    ackRun(store, session.id, run.id);
+    if (flag(p, "json")) printJson({ name, run: run.runNo, state: run.state, acked: true });
+    else
+      out(
+        `${name}: run ${run.runNo} (${run.state}) acknowledged; heartbeat no longer alarms for it`,
+      );
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}
