@@ -108,7 +108,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     if (run.state === "queued") {
       // A launch the user asked for, waiting for its slot (a paused account,
       // a concurrency limit): started here once it can be, whatever --restart says.
-      run = await startQueued(ctx, session, run);
+      if (leftForMonitor(run, now.getTime())) run = await startQueued(ctx, session, run);
       if (run.state === "queued") {
         due(run.diagnosis?.resetAt);
         reports.set(session.name, {
@@ -190,6 +190,20 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,
   };
+}
+
+/**
+ * A queued run the launching `agentmux run` is still working on (or waiting
+ * with, for a concurrency slot) is left to it; the monitor takes those that
+ * were left to it (a pause: the run says until when) or whose launcher is
+ * evidently gone (killed mid-launch).
+ */
+const LAUNCHER_GRACE_MS = 10_000;
+
+function leftForMonitor(run: RunRow, now: number): boolean {
+  return (
+    run.diagnosis?.resetAt !== undefined || now - Date.parse(run.startedAt) > LAUNCHER_GRACE_MS
+  );
 }
 
 async function startQueued(ctx: Context, session: SessionRow, run: RunRow): Promise<RunRow> {

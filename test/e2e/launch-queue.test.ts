@@ -20,7 +20,7 @@ describe("launches during a pause, and launches cut short", () => {
 
   it("a launch during a pause is queued (shown with its time), --no-queue leaves nothing, the monitor starts it", async () => {
     const w = new World({ limits: { cmd: { pauseOnLimit: true } } });
-    await w.cli(["run", "cmd", "--name", "limited", "--", FAKE_AGENT, RATE_LIMIT(4), "exit:1"]);
+    await w.cli(["run", "cmd", "--name", "limited", "--", FAKE_AGENT, RATE_LIMIT(12), "exit:1"]);
     await w.waitEnded("limited");
 
     const refused = await w.cli(["run", "cmd", "--no-queue", "--name", "eager", "--", "true"]);
@@ -45,7 +45,7 @@ describe("launches during a pause, and launches cut short", () => {
     await waitFor(
       "the pause to end",
       () => Date.now() > Date.parse(queued.diagnosis.resetAt ?? "") + 50,
-      10_000,
+      20_000,
     );
     const hb = await w.json<{ sessions: { name: string; action: string }[] }>(["heartbeat"]);
     expect(hb.sessions.find((s) => s.name === "later")?.action).toBe("started");
@@ -71,12 +71,19 @@ describe("launches during a pause, and launches cut short", () => {
     );
     child.kill("SIGKILL");
     await exited;
-    // The launch is there as a queued run, and the next heartbeat starts it.
+    // The launch is there as a queued run, and a heartbeat starts it once its
+    // launcher has evidently gone (a grace of 10 s).
     const cut = await w.json<Status>(["status", "cut"]);
     expect(cut.runs).toBe(1);
     expect(cut.state).toBe("queued");
-    const hb = await w.json<{ sessions: { name: string; action: string }[] }>(["heartbeat"]);
-    expect(hb.sessions.find((s) => s.name === "cut")?.action).toBe("started");
+    await waitFor(
+      "a heartbeat to start the cut launch",
+      async () => {
+        const hb = await w.json<{ sessions: { name: string; action: string }[] }>(["heartbeat"]);
+        return hb.sessions.find((s) => s.name === "cut")?.action === "started";
+      },
+      25_000,
+    );
     expect(await w.waitEnded("cut")).toMatchObject({ state: "succeeded", runs: 1 });
   });
 });
