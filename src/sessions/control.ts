@@ -8,7 +8,6 @@ import type { Context } from "./context.js";
 import { isActive, isLive } from "./lifecycle.js";
 import { refreshSession, type SessionView } from "./reconcile.js";
 import { readExit } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import { startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
 import { killIfOurs } from "./ownership.js";
@@ -66,7 +65,7 @@ export async function killSession(
     return { session, run: store.getRun(run.id) };
   }
   if (!run || !isLive(run.state)) return view;
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const fullWaitMs = (spec.graceSeconds + 10) * 1000;
   const waitMs = opts.waitMs ?? fullWaitMs;
   const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
@@ -98,15 +97,11 @@ export async function restartSession(
   // A lost run's agent may still be editing the tree: never start a second one beside it.
   const last = view.run;
   if (last?.state === "lost" && last.agentPid !== null) {
-    await terminateGroup(
-      last.agentPid,
-      last.agentStart,
-      (session.spec as SessionSpec).graceSeconds * 1000,
-    );
+    await terminateGroup(last.agentPid, last.agentStart, session.spec.graceSeconds * 1000);
   }
   // A queued run is started now (waiting for its slot here), not doubled.
   const run = await startRun(ctx, session, last?.state === "queued" ? { queued: last } : {});
-  // A person restarted it: the monitor may restart it again (issue 4, errored).
+  // A person restarted it: the monitor, which had given up on it (errored), may restart it again.
   clearErrored(ctx.store(), session.id);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
 }
@@ -129,7 +124,7 @@ export async function removeSession(
       },
     );
   }
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   // A tmux session of that name that is not ours (the user's own) stays.
   await killIfOurs(ctx, spec.socket, session.name);
   if (opts.purge) {

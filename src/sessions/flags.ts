@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.js";
 import { isAcked } from "../monitor/ack.js";
 import { isErrored } from "../monitor/policy/errored.js";
-import { limitsFor, readGovernor } from "../monitor/policy/governor.js";
+import { limitsFor, readGovernor } from "../governor/governor.js";
 import { stalledSince } from "../monitor/stall-check.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
 

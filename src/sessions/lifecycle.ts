@@ -1,5 +1,26 @@
 import { AgentmuxError } from "../util/errors.js";
-import type { RunState } from "./types.js";
+
+/**
+ * States of one run; the last four are terminal. queued: recorded, waiting
+ * for a launch slot (a provider's pause, a concurrency limit).
+ */
+export const RUN_STATES = [
+  "queued",
+  "starting",
+  "running",
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+]);
 
 /**
  * The run state machine. `lost` is reachable from any live state (the runner

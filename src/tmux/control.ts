@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { run } from "../process/run.js";
-import { socketArgs } from "./argv.js";
-import { tmuxArg } from "./quote.js";
+import { paneDiedHookArgs, signalChannelArgs, socketArgs, waitForArgs } from "./argv.js";
 
 /**
  * What `agentmux watch` needs from tmux, as events rather than polling.
@@ -41,17 +40,6 @@ export function clientEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** argv that gives each named session its pane-died hook (session-scoped: -t, never -g). */
-export function paneDiedHookArgs(names: readonly string[], channel: string): string[] {
-  const args: string[] = [];
-  for (const name of names) {
-    if (args.length > 0) args.push(";");
-    // set-hook takes a pane target in 3.3a: "=name" alone is "no such window".
-    args.push("set-hook", "-t", tmuxArg(`=${name}:`), "pane-died", `wait-for -S ${channel}`);
-  }
-  return args;
-}
-
 /** Hook the given sessions; returns false when tmux refused (a session vanished meanwhile). */
 export async function hookPaneDied(
   socket: string,
@@ -74,7 +62,7 @@ export async function waitPaneDied(
   env: NodeJS.ProcessEnv,
   signal?: AbortSignal,
 ): Promise<"woken" | "gone"> {
-  const res = await run("tmux", [...socketArgs(socket), "wait-for", channel], {
+  const res = await run("tmux", [...socketArgs(socket), ...waitForArgs(channel)], {
     env: clientEnv(env),
     timeoutMs: 0,
     signal,
@@ -88,5 +76,5 @@ export async function releasePaneDiedWaiters(
   channel: string,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  await tmux(socket, ["wait-for", "-S", channel], clientEnv(env));
+  await tmux(socket, signalChannelArgs(channel), clientEnv(env));
 }

@@ -2,27 +2,18 @@ import { ackRun } from "../../monitor/ack.js";
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { ack as ackDecl } from "../declarations/ack.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux ack <name> [--json]";
-
-const HELP = `${USAGE}
-
-Acknowledges how the session's latest run ended (failed, lost, stalled, errored):
-"agentmux heartbeat" still lists it but no longer exits 1 for it. The next run that
-needs attention counts again. See docs/monitor.md.`;
+const USAGE = usageOf(ackDecl);
 
 export function main(argv: string[]): Promise<number> {
   return Promise.resolve(ack(argv));
 }
 
 function ack(argv: string[]): number {
-  const p = parse("ack", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
+  const p = parseDeclared(ackDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {

@@ -9,10 +9,25 @@ import type { ItemState, Store } from "../../store/store.js";
 import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
 import { monitorStatus } from "../../monitor/record.js";
-import { flag, parse, str } from "../args.js";
-import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
+import { flag, parseDeclared, str } from "../args.js";
+import { ls as lsDecl } from "../declarations/ls.js";
+import { fitTable, terminalWidth, type Column } from "../layout.js";
+import { cell, durationCell, err, out, outcome, printJson } from "../output.js";
 
-const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
+/**
+ * ls's columns for a narrow terminal: NAME and STATE always show; the note
+ * and then the name give up width (ending in "…"); then columns are left
+ * out, the loop items first and the note last.
+ */
+const LS_COLUMNS: readonly Column[] = [
+  { header: "NAME", min: 16 },
+  { header: "AGENT", drop: 3 },
+  { header: "STATE" },
+  { header: "TIME", drop: 4 },
+  { header: "VERDICT", drop: 2 },
+  { header: "ITEMS", drop: 5 },
+  { header: "NOTE", drop: 1, min: 16 },
+];
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
 export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
@@ -34,7 +49,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
   const loops = loopCountsBySession(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
-    const spec = row.session.spec as SessionSpec;
+    const spec = row.session.spec;
     let { run } = row;
     let panes: TmuxPane[] | undefined;
     if (run && isLive(run.state)) {
@@ -60,7 +75,7 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
 /** Every loop's item counts from one query (not one per session: ls stays fast with hundreds). */
 function loopCountsBySession(
   store: Store,
-  rows: readonly { session: { id: number; kind: string; spec: unknown } }[],
+  rows: readonly { session: { id: number; kind: string; spec: SessionSpec } }[],
 ): Map<number, LoopView> {
   const result = new Map<number, LoopView>();
   const loops = rows.filter((r) => r.session.kind === "loop");
@@ -72,20 +87,14 @@ function loopCountsBySession(
     bySession.set(item.sessionId, list);
   }
   for (const { session } of loops) {
-    const attempts = (session.spec as SessionSpec).loop?.attempts ?? 3;
+    const attempts = session.spec.loop?.attempts ?? 3;
     result.set(session.id, loopCounts(bySession.get(session.id) ?? [], attempts));
   }
   return result;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("ls", argv, { all: { type: "boolean", short: "a" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nLists sessions (latest run of each) and the tmux sessions on the socket that agentmux\ndid not start (state "foreign"; never touched). --all includes removed sessions.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(lsDecl, argv);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const list = await listAll(ctx, { all: flag(p, "all") });
@@ -98,18 +107,19 @@ export async function main(argv: string[]): Promise<number> {
       out('no sessions (start one: agentmux run codex "task" --cwd DIR)');
       return 0;
     }
+    const wide = flag(p, "wide");
+    const rows = list.map((s) => [
+      cell(s.name, Infinity),
+      s.agent,
+      outcome(s),
+      durationCell(s.durationMs),
+      s.verdict ?? "-",
+      s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
+      cell(note(s), Infinity),
+    ]);
     out(
-      table(
-        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "ITEMS", "NOTE"],
-        list.map((s) => [
-          cell(s.name, 48),
-          s.agent,
-          outcome(s),
-          formatDuration(s.durationMs),
-          s.verdict ?? "-",
-          s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
-          cell(note(s), 70),
-        ]),
+      fitTable(LS_COLUMNS, rows, wide ? null : terminalWidth(process.stdout, process.env)).join(
+        "\n",
       ),
     );
     return 0;

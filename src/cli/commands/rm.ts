@@ -1,19 +1,14 @@
 import { Context } from "../../sessions/context.js";
 import { removeSession } from "../../sessions/control.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str, usageOf } from "../args.js";
+import { rm as rmDecl } from "../declarations/rm.js";
 import { out, printJson } from "../output.js";
 import { AgentmuxError } from "../../util/errors.js";
 
-const USAGE = "agentmux rm <name>... [--purge] [--json]";
+const USAGE = usageOf(rmDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("rm", argv, { purge: { type: "boolean" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nRemoves finished sessions: closes the dead tmux pane and hides the session from ls\n(ls --all still shows it). --purge also deletes its record, logs and run files.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(rmDecl, argv);
   if (p.positionals.length === 0)
     throw new AgentmuxError("usage", "missing the session name", { hint: `usage: ${USAGE}` });
   const ctx = new Context({ socket: str(p, "socket") });

@@ -3,13 +3,14 @@ import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import { stripAnsi } from "../../verify/ansi.js";
+import { stripAnsi } from "../../util/ansi.js";
 import { readTail } from "../../verify/tail.js";
 import { AgentmuxError } from "../../util/errors.js";
-import { flag, intOption, onePositional, parse, str } from "../args.js";
+import { flag, intOption, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { tail as tailDecl } from "../declarations/tail.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux tail <name> [-n N] [-f] [--json]";
+const USAGE = usageOf(tailDecl);
 
 function readFrom(path: string, offset: number): { text: string; end: number } {
   let size: number;
@@ -30,18 +31,7 @@ function readFrom(path: string, offset: number): { text: string; end: number } {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse(
-    "tail",
-    argv,
-    { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
-    USAGE,
-  );
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nThe last N (default 40) lines of the session's output, from its log file, with terminal\nescape sequences stripped. -f keeps following until the run ends.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(tailDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const n = intOption(p, "lines", 0, 1_000_000) ?? 40;
   const json = flag(p, "json");
