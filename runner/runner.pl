@@ -231,6 +231,16 @@ for (my $round = 0; !defined $slot; $round++) {
     }
     last if defined $slot;
     settled_by_watch();
+    # All taken: block on one slot (no polling: a thousand waiters spinning
+    # would cost the CPU the finishers need). Unless a watch is finishing runs.
+    if (!defined $watcher) {
+        my $old = umask(077);
+        open(my $fh, '>>', "$slots/" . ($$ % $FINISHERS)) or do { $slot = 'none'; last };
+        umask($old);
+        flock($fh, 2);    # LOCK_EX
+        $slot = $fh;
+        last;
+    }
     # 20-60 ms, jittered: waiters do not all try again in the same instant.
     select(undef, undef, undef, 0.02 + rand(0.04));
 }

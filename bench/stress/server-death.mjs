@@ -154,5 +154,6 @@ try {
     // already gone: that was the point
   }
   await new Promise((r) => setTimeout(r, 2000));
-  rmSync(tmp, { recursive: true, force: true });
+  // Finishers still writing (a run past the sampling window) may refill it meanwhile.
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 1000 });
 }
