@@ -34,7 +34,11 @@ sub slurp {
 sub spew {
     my ($path, $data) = @_;
     my $tmp = "$path.$$.tmp";
-    open(my $fh, '>', $tmp) or return 0;
+    # 0600 like every file in the state directory; the agent keeps its own umask.
+    my $old = umask(077);
+    my $ok = open(my $fh, '>', $tmp);
+    umask($old);
+    return 0 unless $ok;
     print $fh $data;
     close($fh) or return 0;
     return rename($tmp, $path);
@@ -189,8 +193,19 @@ if ($tty_ok) {
     ioctl(STDERR, $TIOCSPGRP, pack('i', getpgrp()));
 }
 $SIG{HUP} = 'IGNORE';    # the finisher must record the exit even if the pane is gone
-$SIG{TERM} = 'DEFAULT';
+# The agent is gone: a TERM now (an `agentmux kill` racing the exit) would only
+# stop the finisher, leaving the run unrecorded. Ignored signals survive exec;
+# node resets them for the processes it starts.
+$SIG{TERM} = 'IGNORE';
 $SIG{INT} = 'DEFAULT';
+
+sub settled_by_watch {
+    my $done = slurp("$dir/settled");
+    return unless defined $done;
+    my $nl = index($done, "\n");
+    print substr($done, $nl + 1);
+    exit(0 + substr($done, 0, $nl));
+}
 
 # A running watch finishes the run itself within milliseconds; starting node
 # meanwhile would only compete with it for the CPU. Wait for its word while
@@ -199,16 +214,50 @@ my $watcher = slurp("$dir/watched");
 if (defined $watcher && $watcher =~ /^(\d+)/) {
     my $wpid = $1;
     for (my $i = 0; $i < 600; $i++) {
-        my $done = slurp("$dir/settled");
-        if (defined $done) {
-            my $nl = index($done, "\n");
-            print substr($done, $nl + 1);
-            exit(0 + substr($done, 0, $nl));
-        }
+        settled_by_watch();
         # watch gave up on it (an error) or is gone: finish here.
         last unless -e "$dir/watched" && kill(0, $wpid);
         select(undef, undef, undef, 0.005);
     }
+}
+
+# At most FINISHERS node finishers per state directory at a time. When the
+# tmux server dies under hundreds of sessions, every supervisor gets SIGHUP at
+# once; hundreds of ~40 MB node processes starting together took a 2-core
+# machine to a load of 300. A slot is an flock on STATE/finishers/N, held by
+# the finisher itself (the descriptor survives exec) and freed when it exits,
+# however it ends. While waiting, a watch that settles the run ends the wait.
+my $FINISHERS = 4;
+my $slots = $dir;
+$slots =~ s{/+[^/]+/+[^/]+/*$}{};    # STATE/runs/ID -> STATE
+$slots .= '/finishers';
+mkdir($slots, 0700);
+$^F = 1023;    # descriptors opened from here on are kept across exec
+my $slot;
+for (my $round = 0; !defined $slot; $round++) {
+    for my $n (0 .. $FINISHERS - 1) {
+        my $old = umask(077);
+        my $ok = open(my $fh, '>>', "$slots/$n");
+        umask($old);
+        # No slot directory (read-only state?): finishing matters more than the bound.
+        if (!$ok) { $slot = 'none'; last; }
+        if (flock($fh, 6)) { $slot = $fh; last; }    # LOCK_EX | LOCK_NB
+        close($fh);
+    }
+    last if defined $slot;
+    settled_by_watch();
+    # All taken: block on one slot (no polling: a thousand waiters spinning
+    # would cost the CPU the finishers need). Unless a watch is finishing runs.
+    if (!defined $watcher) {
+        my $old = umask(077);
+        open(my $fh, '>>', "$slots/" . ($$ % $FINISHERS)) or do { $slot = 'none'; last };
+        umask($old);
+        flock($fh, 2);    # LOCK_EX
+        $slot = $fh;
+        last;
+    }
+    # 20-60 ms, jittered: waiters do not all try again in the same instant.
+    select(undef, undef, undef, 0.02 + rand(0.04));
 }
 exec { $node } $node, $main, '_finish', $dir;
 print STDERR "agentmux: cannot start the finisher ($node): $!; the exit is recorded in $dir/exit\n";

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   tail: () => import("./commands/tail.js"),
   attach: () => import("./commands/attach.js"),
   kill: () => import("./commands/kill.js"),
+  ack: () => import("./commands/ack.js"),
   restart: () => import("./commands/restart.js"),
   rm: () => import("./commands/rm.js"),
   verify: () => import("./commands/verify.js"),

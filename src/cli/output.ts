@@ -30,8 +30,19 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 /** One-line outcome for humans: "succeeded (exit 0)", "failed (SIGKILL)", "running". */
-export function outcome(s: Pick<StatusJson, "state" | "exitCode" | "signal">): string {
+export function outcome(
+  s: Pick<StatusJson, "state" | "exitCode" | "signal"> &
+    Partial<Pick<StatusJson, "stalled" | "errored">>,
+): string {
+  if (s.stalled) return `stalled (since ${s.stalled})`;
+  if (s.errored && s.state !== "running" && s.state !== "starting" && s.state !== "queued") {
+    return `errored: ${outcome({ ...s, errored: false })}`;
+  }
   if (s.state === "running" || s.state === "starting" || s.state === "foreign") return s.state;
+  if (s.state === "queued") {
+    const until = (s as { diagnosis?: { resetAt?: string } | null }).diagnosis?.resetAt;
+    return until === undefined ? "queued" : `queued (until ${until})`;
+  }
   if (s.signal) return `${s.state} (${s.signal})`;
   if (s.exitCode !== null) return `${s.state} (exit ${s.exitCode})`;
   return s.state;

@@ -34,6 +34,7 @@ const agentOverride = object({
 const agentLimits = object({
   concurrency: num(1, 1000),
   spacingSeconds: num(0, 3600),
+  pauseOnLimit: bool,
 });
 
 /** A duration as --stall-after takes it: 90s, 20m, 1h30m (monitor/duration.ts parses it). */
@@ -76,6 +77,12 @@ export interface AgentLimits {
   concurrency?: number;
   /** Minimum seconds between two launches of this agent. */
   spacingSeconds?: number;
+  /**
+   * Whether a rate or usage limit hit by one run pauses every launch of this
+   * agent. Default: on for the provider accounts (codex, claude, ralphy), off
+   * for cmd and demo, whose output is no account's.
+   */
+  pauseOnLimit?: boolean;
 }
 
 export interface Config {

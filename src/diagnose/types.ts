@@ -23,7 +23,7 @@ export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
  * saw end (lost), a launch that failed before the agent started, a session
  * the monitor stopped restarting (errored).
  */
-export const LIFECYCLE_CODES = ["lost", "launch-failed", "errored"] as const;
+export const LIFECYCLE_CODES = ["lost", "launch-failed", "errored", "queued"] as const;
 
 /**
  * How a loop ended: `loop-` and the kind loop/policy.ts decides (or "lost").

@@ -68,17 +68,43 @@ describe("planSlot", () => {
 });
 
 describe("limitsFor", () => {
-  it.each<[string, Record<string, object>, { concurrency: number; spacingMs: number }]>([
-    ["codex", {}, { concurrency: Infinity, spacingMs: 1000 }],
-    ["cmd", {}, { concurrency: Infinity, spacingMs: 0 }],
+  it.each<[string, Record<string, object>, ReturnType<typeof limitsFor>]>([
+    ["codex", {}, { concurrency: Infinity, spacingMs: 1000, pauseOnLimit: true }],
+    // A cmd or demo command's output is no provider account's: it pauses nothing by default.
+    ["cmd", {}, { concurrency: Infinity, spacingMs: 0, pauseOnLimit: false }],
+    ["demo", {}, { concurrency: Infinity, spacingMs: 0, pauseOnLimit: false }],
+    [
+      "cmd",
+      { cmd: { pauseOnLimit: true } },
+      { concurrency: Infinity, spacingMs: 0, pauseOnLimit: true },
+    ],
     [
       "codex",
       { codex: { concurrency: 3, spacingSeconds: 2 } },
-      { concurrency: 3, spacingMs: 2000 },
+      { concurrency: 3, spacingMs: 2000, pauseOnLimit: true },
     ],
-    ["claude", { claude: { spacingSeconds: 0 } }, { concurrency: Infinity, spacingMs: 0 }],
+    [
+      "claude",
+      { claude: { spacingSeconds: 0 } },
+      { concurrency: Infinity, spacingMs: 0, pauseOnLimit: true },
+    ],
   ])("%s with %j", (agent, limits, expected) => {
     expect(limitsFor(agent, { limits })).toEqual(expected);
+  });
+
+  it("ignores a recorded pause for an agent that does not pause on limits", () => {
+    const state = { ...idle, pausedUntil: iso(60_000), pauseReason: "usage-limit hit by x" };
+    const limits = { concurrency: Infinity, spacingMs: 0 };
+    expect(planSlot({ agent: "cmd", state, live: 0, limits, now: NOW }).ok).toBe(false);
+    expect(
+      planSlot({
+        agent: "cmd",
+        state,
+        live: 0,
+        limits: { ...limits, pauseOnLimit: false },
+        now: NOW,
+      }).ok,
+    ).toBe(true);
   });
 });
 

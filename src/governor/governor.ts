@@ -35,7 +35,16 @@ export interface ResolvedLimits {
   /** Infinity: no limit. */
   concurrency: number;
   spacingMs: number;
+  /** A limit hit by one run pauses every launch (a provider account's limits). Default true. */
+  pauseOnLimit?: boolean;
 }
+
+/**
+ * A pause belongs to a provider account: the limits codex or claude print are
+ * their account's. A `cmd` or `demo` command printing such a line pauses nothing
+ * unless its config says so (limits.cmd.pauseOnLimit).
+ */
+const ACCOUNT_AGENTS: ReadonlySet<string> = new Set(["codex", "claude", "ralphy"]);
 
 export function limitsFor(agent: string, config?: Pick<Config, "limits">): ResolvedLimits {
   const own = (config?.limits as Record<string, AgentLimits | undefined> | undefined)?.[agent];
@@ -43,6 +52,7 @@ export function limitsFor(agent: string, config?: Pick<Config, "limits">): Resol
   return {
     concurrency: merged.concurrency ?? Infinity,
     spacingMs: Math.round((merged.spacingSeconds ?? 0) * 1000),
+    pauseOnLimit: merged.pauseOnLimit ?? ACCOUNT_AGENTS.has(agent),
   };
 }
 
@@ -97,7 +107,10 @@ export function planSlot(input: {
   launcher?: string;
 }): SlotPlan {
   const { agent, state, limits, now } = input;
-  const paused = state.pausedUntil === null ? NaN : Date.parse(state.pausedUntil);
+  const paused =
+    state.pausedUntil === null || limits.pauseOnLimit === false
+      ? NaN
+      : Date.parse(state.pausedUntil);
   if (paused > now) {
     const why = state.pauseReason ? ` (${state.pauseReason})` : "";
     return {
@@ -154,6 +167,8 @@ export interface AcquireOptions<T> {
   launcher?: string;
   /** Give up (AgentmuxError, code "state") rather than wait longer than this. Default 10 min. */
   maxWaitMs?: number;
+  /** false: refuse at once while the agent is paused (the caller queues the launch instead). */
+  waitForPause?: boolean;
   /** Called when the launch has to wait, and again every time the reason changes. */
   onWait?: (info: { reason: string; waitMs: number | null; waitedMs: number }) => void;
   clock?: () => number;
@@ -206,7 +221,8 @@ export async function acquireLaunchSlot<T = void>(
     if (attempt.plan.ok) return { waitedMs, reserved: attempt.reserved };
     const plan = attempt.plan;
     const left = maxWaitMs - waitedMs;
-    if (left <= 0 || (plan.waitMs !== null && plan.waitMs > left)) {
+    const refusePause = plan.kind === "paused" && opts.waitForPause === false;
+    if (refusePause || left <= 0 || (plan.waitMs !== null && plan.waitMs > left)) {
       throw new AgentmuxError("state", `Cannot start ${agent} now: ${plan.reason}`, {
         hint:
           plan.kind === "paused"
@@ -270,7 +286,9 @@ export function reportFromDiagnosis(
   diagnosis: Diagnosis | null,
   endedAt: Date,
   sessionName?: string,
+  config?: Pick<Config, "limits">,
 ): string | null {
+  if (limitsFor(agent, config).pauseOnLimit === false) return null;
   const until = pauseUntilFor(diagnosis, endedAt);
   if (until === null || diagnosis === null) return null;
   const who = sessionName === undefined ? "" : ` by ${sessionName}`;

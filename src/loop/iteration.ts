@@ -237,7 +237,14 @@ export async function runIteration(
       binary: spec.argv[0] ?? rt.spec.agent,
     });
     // A rate limit pauses every session of this agent until its reset (the governor).
-    reportFromDiagnosis(store, rt.spec.agent, diagnosis, new Date(), rt.session.name);
+    reportFromDiagnosis(
+      store,
+      rt.spec.agent,
+      diagnosis,
+      new Date(),
+      rt.session.name,
+      rt.ctx.config(),
+    );
   }
 
   // Did the work game its judge? History rewritten under the loop, or the

@@ -6,7 +6,14 @@ import type { RunState } from "../sessions/lifecycle.js";
  * the pass decides, this renders; --json prints the same objects.
  */
 export type MonitorAction =
-  "restarted" | "restart-due" | "waiting" | "errored" | "orphan-ended" | "notified" | "none";
+  | "restarted"
+  | "started"
+  | "restart-due"
+  | "waiting"
+  | "errored"
+  | "orphan-ended"
+  | "notified"
+  | "none";
 
 export interface SessionReport {
   name: string;
@@ -26,6 +33,8 @@ export interface SessionReport {
   newRun?: number;
   /** Pid of an orphaned agent this pass ended. */
   orphanPid?: number;
+  /** Needed attention, but a person acknowledged this run (agentmux ack). */
+  acked?: boolean;
 }
 
 /** The command that fixes a session in this state: the diagnosis's own fix first. */
@@ -53,6 +62,9 @@ export function reportLine(r: SessionReport): string {
     case "restarted":
       parts.push(`restarted as run ${r.newRun ?? "?"}`);
       break;
+    case "started":
+      parts.push("started from the queue");
+      break;
     case "restart-due":
       parts.push(`restart due ${r.at ?? "soon"}`);
       break;
@@ -69,5 +81,6 @@ export function reportLine(r: SessionReport): string {
       break;
   }
   if (r.attention && r.fix) parts.push(`fix: ${r.fix}`);
+  if (r.acked) parts.push("acknowledged");
   return parts.join(" · ");
 }

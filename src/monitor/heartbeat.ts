@@ -9,6 +9,8 @@ import type { TmuxPane } from "../tmux/client.js";
 import { fixFor, type SessionReport } from "./attention.js";
 import { isErrored } from "./policy/errored.js";
 import { killSession } from "../sessions/control.js";
+import { startRun } from "../sessions/start-run.js";
+import { isAcked } from "./ack.js";
 import { restartPolicyOf } from "./policy-config.js";
 import { monitorStatus, type MonitorStatus } from "./record.js";
 import { considerRestart, policyState } from "./restart-apply.js";
@@ -102,7 +104,10 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     }),
   );
 
-  // 3. Stalls and restarts, sessions in parallel (a restart may wait out its backoff).
+  // 3. Stalls and restarts, a few sessions at a time (a restart may wait out its
+  // backoff). After the tmux server died under hundreds of sessions, restarting
+  // them all at once would start hundreds of supervisors and tmux clients
+  // while their finishers still run: restarts wait their turn.
   const cpu = new CpuScan();
   let nextDue: number | null = null;
   const due = (at: string | undefined): void => {
@@ -110,53 +115,75 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     const t = Date.parse(at);
     if (nextDue === null || t < nextDue) nextDue = t;
   };
-  await Promise.all(
-    views.map(async ({ session, run: current }) => {
-      let run = current;
-      if (!run) return;
-      if (run.state === "running" && opts.stalls !== false) {
-        const s = await checkStall(ctx, session, run, cpu, now.getTime());
-        if (!s?.stalled) return;
-        // Only a policy that restarts failures stops a stalled run; otherwise it is only reported.
-        if (opts.restart && stallRestarts(ctx, session)) {
-          run = (await killSession(ctx, session.name)).run ?? run;
-        }
-        if (isLive(run.state)) {
-          reports.set(session.name, {
-            ...base(session, run, "notified"),
-            state: "stalled",
-            diagnosis: s.diagnosis,
-            attention: true,
-            reason: s.first ? "notified" : "",
-            fix: fixFor(session.name, "stalled", s.diagnosis),
-          });
-          return;
-        }
+  await eachLimited(views, PASS_CONCURRENCY, async ({ session, run: current }) => {
+    let run = current;
+    if (!run) return;
+    if (run.state === "queued") {
+      // A launch the user asked for, waiting for its slot (a paused account,
+      // a concurrency limit): started here once it can be, whatever --restart says.
+      if (leftForMonitor(run, now.getTime())) run = await startQueued(ctx, session, run);
+      if (run.state === "queued") {
+        due(run.diagnosis?.resetAt);
+        reports.set(session.name, {
+          ...base(session, run, "waiting"),
+          reason: run.diagnosis?.summary ?? "queued",
+          ...(run.diagnosis?.resetAt ? { at: run.diagnosis.resetAt } : {}),
+        });
+      } else {
+        reports.set(session.name, base(session, run, "started", { newRun: run.runNo }));
       }
-      if (isLive(run.state)) return;
-      const outcome = await considerRestart(ctx, session, run, {
-        apply: opts.restart,
-        maxWaitMs: opts.maxRestartWaitMs,
-        now,
-      });
-      if (outcome.action === "restart-due" || outcome.action === "waiting") due(outcome.at);
-      const state = policyState(run) === "lost" ? "lost" : run.state;
-      const show = outcome.action !== "none" || outcome.attention || reports.has(session.name);
-      if (!show) return;
-      const errored = outcome.action === "errored" || isErrored(store, session.id);
-      const prior = reports.get(session.name);
-      reports.set(session.name, {
-        ...base(session, run, outcome.action),
-        state,
-        attention: outcome.attention,
-        reason: outcome.reason,
-        fix: outcome.attention ? fixFor(session.name, state, run.diagnosis, errored) : null,
-        ...(outcome.at ? { at: outcome.at } : {}),
-        ...(outcome.newRun ? { newRun: outcome.newRun } : {}),
-        ...(prior?.orphanPid ? { orphanPid: prior.orphanPid } : {}),
-      });
-    }),
-  );
+      return;
+    }
+    if (run.state === "running" && opts.stalls !== false) {
+      const s = await checkStall(ctx, session, run, cpu, now.getTime());
+      if (!s?.stalled) return;
+      // Only a policy that restarts failures stops a stalled run; otherwise it is only reported.
+      if (opts.restart && stallRestarts(ctx, session)) {
+        run = (await killSession(ctx, session.name)).run ?? run;
+      }
+      if (isLive(run.state)) {
+        reports.set(session.name, {
+          ...base(session, run, "notified"),
+          state: "stalled",
+          diagnosis: s.diagnosis,
+          attention: true,
+          reason: s.first ? "notified" : "",
+          fix: fixFor(session.name, "stalled", s.diagnosis),
+        });
+        return;
+      }
+    }
+    if (isLive(run.state)) return;
+    const outcome = await considerRestart(ctx, session, run, {
+      apply: opts.restart,
+      maxWaitMs: opts.maxRestartWaitMs,
+      now,
+    });
+    if (outcome.action === "restart-due" || outcome.action === "waiting") due(outcome.at);
+    const state = policyState(run) === "lost" ? "lost" : run.state;
+    const show = outcome.action !== "none" || outcome.attention || reports.has(session.name);
+    if (!show) return;
+    const errored = outcome.action === "errored" || isErrored(store, session.id);
+    const prior = reports.get(session.name);
+    reports.set(session.name, {
+      ...base(session, run, outcome.action),
+      state,
+      attention: outcome.attention,
+      reason: outcome.reason,
+      fix: outcome.attention ? fixFor(session.name, state, run.diagnosis, errored) : null,
+      ...(outcome.at ? { at: outcome.at } : {}),
+      ...(outcome.newRun ? { newRun: outcome.newRun } : {}),
+      ...(prior?.orphanPid ? { orphanPid: prior.orphanPid } : {}),
+    });
+  });
+
+  // An ended run a person acknowledged (agentmux ack) is still listed, but no
+  // longer keeps heartbeat at exit 1; the next run that needs attention does.
+  for (const { session, run } of views) {
+    const r = reports.get(session.name);
+    if (!r?.attention || !run || !isAcked(store, session.id, run.id)) continue;
+    reports.set(session.name, { ...r, attention: false, acked: true });
+  }
 
   // 4. Everything queued (by finishers that could not deliver, stalls, errored).
   const delivered = await deliverPending(store, { windowMs: notifyWindowMs(ctx.config()) });
@@ -184,6 +211,53 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     nextDueAt: nextDue === null ? null : new Date(nextDue).toISOString(),
     live,
   };
+}
+
+/**
+ * A queued run the launching `agentmux run` is still working on (or waiting
+ * with, for a concurrency slot) is left to it; the monitor takes those that
+ * were left to it (a pause: the run says until when) or whose launcher is
+ * evidently gone (killed mid-launch).
+ */
+const LAUNCHER_GRACE_MS = 10_000;
+
+function leftForMonitor(run: RunRow, now: number): boolean {
+  return (
+    run.diagnosis?.resetAt !== undefined || now - Date.parse(run.startedAt) > LAUNCHER_GRACE_MS
+  );
+}
+
+async function startQueued(ctx: Context, session: SessionRow, run: RunRow): Promise<RunRow> {
+  try {
+    return await startRun(ctx, session, {
+      queued: run,
+      queue: true,
+      maxWaitMs: 0,
+      onWait: () => undefined,
+    });
+  } catch {
+    // The launch failed (tmux, the agent's binary): startRun settled the run
+    // as failed with the reason, which this pass's caller reports next time.
+    return ctx.store().getRun(run.id) ?? run;
+  }
+}
+
+/** Sessions handled at once in step 3 of a pass. */
+const PASS_CONCURRENCY = 8;
+
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function stallRestarts(ctx: Context, session: SessionRow): boolean {

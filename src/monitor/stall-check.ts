@@ -4,7 +4,7 @@ import { runEnv } from "../sessions/envfile.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import type { RunRow, SessionRow } from "../store/store.js";
+import type { RunRow, SessionRow, Store } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
 import {
   decideStall,
@@ -155,4 +155,16 @@ export function queueNotice(
     { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
   );
   ctx.store().addNotifications(run.id, planned);
+}
+
+/**
+ * Since when the run has been stalled, as the monitor last saw it, or null:
+ * a stall was recorded and no progress was sampled after it (for ls/status,
+ * which read it without sampling anything themselves).
+ */
+export function stalledSince(store: Store, runId: number): string | null {
+  const since = store.getMeta(stallKey(runId));
+  if (since === null) return null;
+  const sample = readSample(store.getMeta(sampleKey(runId)));
+  return sample !== null && sample.progressAt > Date.parse(since) ? null : since;
 }

@@ -4,10 +4,8 @@ import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { nextNotificationDue } from "../sessions/outbox.js";
 import {
-  ControlClient,
-  detachOtherMonitorClients,
-  ensureMonitorSession,
   hookPaneDied,
+  paneDiedChannel,
   releasePaneDiedWaiters,
   waitPaneDied,
 } from "../tmux/control.js";
@@ -23,10 +21,9 @@ import { sampleEveryMs } from "./stall.js";
 /**
  * `agentmux watch`: the heartbeat pass, run when something happens rather
  * than on a tight timer. Wake-ups:
- *   - a hooked pane died (tmux `pane-died` hook -> wait-for channel): a
- *     supervisor was SIGKILLed, or a finisher exited;
- *   - the control client saw %sessions-changed (a session came or went) or
- *     %exit (the server died);
+ *   - a hooked pane died (tmux `pane-died` hook -> this state directory's
+ *     wait-for channel): a supervisor was SIGKILLed, or a finisher exited;
+ *   - the server died: the blocked `tmux wait-for` client ends;
  *   - another process committed to the store (a run was created, a finisher
  *     settled one, a kill was requested): an fs event on the database's
  *     directory, confirmed by PRAGMA data_version so that watch's own writes
@@ -52,19 +49,34 @@ export interface WatchOptions {
 const DEBOUNCE_MS = 10;
 const NOTIFY_MIN_WAIT_MS = 250;
 
+/**
+ * No control-mode client (`tmux -C attach`) on purpose. tmux 3.3a's
+ * control_write() dereferences the client's control state, which is still
+ * NULL while a control client is between its identify messages and
+ * control_start(); a session created or closed in that instant (the
+ * %sessions-changed notification goes to every control client) segfaults the
+ * server ("segfault at 20" in the kernel log) and every session on the socket
+ * dies. Several state directories' monitors attaching and re-attaching while
+ * their runs start made that a matter of seconds (fixed upstream after 3.3a).
+ * Everything the control client reported is seen without one: a pane's death
+ * through its hook, the server's death by the wait-for client ending, a
+ * session's start by the store change, a session killed under its supervisor
+ * by the supervisor's own exit record.
+ */
 interface Connection {
   socket: string;
-  control: ControlClient;
   closed: boolean;
   /** tmux session ids already given the pane-died hook. */
   hooked: Set<string>;
   /** Ends this connection's blocked `tmux wait-for` client when it is dropped. */
   abort: AbortController;
+  /** The loop around the blocked `tmux wait-for` client; ends after abort. */
+  waiting: Promise<void>;
 }
 
 export class Watcher {
   private readonly conns = new Map<string, Connection>();
-  /** Control clients of dropped connections, until they have exited. */
+  /** Wait-for clients of dropped connections, until they have exited. */
   private readonly dropped = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -235,7 +247,6 @@ export class Watcher {
         if (!conn) continue;
       }
       const c = conn;
-      await detachOtherMonitorClients(socket, this.ctx.env, c.control.pid);
       const fresh = live.filter(
         (r) =>
           r.session.spec.socket === socket &&
@@ -245,9 +256,10 @@ export class Watcher {
       if (fresh.length === 0) continue;
       const names = fresh.map((r) => r.session.name);
       // One tmux call for all; if one session vanished meanwhile, hook the rest one by one.
-      const ok = await hookPaneDied(socket, names, this.ctx.env);
+      const channel = paneDiedChannel(this.ctx.stateDir);
+      const ok = await hookPaneDied(socket, names, channel, this.ctx.env);
       for (const r of fresh) {
-        if (ok || (await hookPaneDied(socket, [r.session.name], this.ctx.env))) {
+        if (ok || (await hookPaneDied(socket, [r.session.name], channel, this.ctx.env))) {
           c.hooked.add(r.run?.tmuxSessionId ?? "");
         }
       }
@@ -260,28 +272,29 @@ export class Watcher {
   private async open(socket: string): Promise<Connection | null> {
     const tmux = this.ctx.tmux(socket);
     if ((await tmux.serverPid()) === null) return null;
-    if (!(await ensureMonitorSession(socket, this.ctx.env))) return null;
-    // A watch that was SIGKILLed left its wait-for client blocked: release it.
-    await releasePaneDiedWaiters(socket, this.ctx.env);
+    // A watch of this state directory that was SIGKILLed left its wait-for
+    // client blocked: release it (the channel is this directory's only).
+    await releasePaneDiedWaiters(socket, paneDiedChannel(this.ctx.stateDir), this.ctx.env);
     const conn: Connection = {
       socket,
       closed: false,
       hooked: new Set(),
       abort: new AbortController(),
-      control: new ControlClient(socket, this.ctx.env, (ev) => {
-        if (ev.kind === "sessions-changed" || ev.kind === "window-close") this.wake(DEBOUNCE_MS);
-        if (ev.kind === "exit") this.drop(conn);
-      }),
+      waiting: Promise.resolve(),
     };
     this.conns.set(socket, conn);
-    void conn.control.exited.then(() => this.drop(conn));
-    void this.waitLoop(conn);
+    conn.waiting = this.waitLoop(conn);
     return conn;
   }
 
   private async waitLoop(conn: Connection): Promise<void> {
     while (!conn.closed && !this.stopped) {
-      const r = await waitPaneDied(conn.socket, this.ctx.env, conn.abort.signal);
+      const r = await waitPaneDied(
+        conn.socket,
+        paneDiedChannel(this.ctx.stateDir),
+        this.ctx.env,
+        conn.abort.signal,
+      );
       if (this.stopped || conn.closed) return;
       this.wake(0);
       if (r === "gone") {
@@ -295,7 +308,7 @@ export class Watcher {
     if (conn.closed) return;
     conn.closed = true;
     conn.abort.abort();
-    const ended = conn.control.close().finally(() => this.dropped.delete(ended));
+    const ended = conn.waiting.finally(() => this.dropped.delete(ended));
     this.dropped.add(ended);
     if (this.conns.get(conn.socket) === conn) this.conns.delete(conn.socket);
     this.wake(0); // the server may be gone: reconcile now (not once stopped)

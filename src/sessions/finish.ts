@@ -61,7 +61,10 @@ export async function finishRun(
     reason: "no-exit-record",
   };
   const started = readStarted(run.runDir);
-  const killRequested = run.killRequested;
+  // A kill counts only if it stopped the agent: the supervisor records why it
+  // ended the agent (TERM from kill, HUP). An agent that exited on its own
+  // just before the kill arrived keeps its own exit.
+  const killRequested = run.killRequested && exit.reason !== null;
   const state = endState({
     exitCode: exit.exitCode,
     signal: exit.signal,
@@ -71,7 +74,7 @@ export async function finishRun(
   return settle(
     ctx,
     session,
-    run,
+    { ...run, killRequested },
     state,
     exit,
     {
@@ -165,7 +168,14 @@ async function settle(
   // A rate or usage limit pauses every launch of this agent until it resets
   // (governor/governor.ts). Before settling: the settled run frees its
   // concurrency slot, and a waiter must find the pause already there.
-  reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
+  reportFromDiagnosis(
+    store,
+    spec.agent,
+    diagnosis,
+    new Date(exit.endedAt),
+    session.name,
+    ctx.config(),
+  );
   const settled = store.trySettle(run.id, state, {
     ...extra,
     endedAt: exit.endedAt,

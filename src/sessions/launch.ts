@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { splitTemplate, validateTemplate, OPENCLAW_TEMPLATE } from "../notify/template.js";
 import type { RunRow, SessionRow } from "../store/store.js";
@@ -12,6 +12,7 @@ import { assertNotLive, startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
 import { refreshSession } from "./reconcile.js";
 import { checkAgentReady, displayCommand } from "./agent-launch.js";
+import { assertNameUsable, isNameTaken } from "./ownership.js";
 import type { AgentName } from "../agents/names.js";
 import type { LoopSettings } from "./spec.js";
 
@@ -39,6 +40,8 @@ export interface LaunchRequest {
   loop?: LoopSettings;
   /** Display text for the command (default: built from agent, prompt and args). */
   display?: string;
+  /** Refuse (leaving nothing) instead of queueing when the agent's account is paused. */
+  noQueue?: boolean;
 }
 
 export function resolveCwd(cwd: string | undefined): string {
@@ -116,6 +119,8 @@ export async function launch(
   let name: string;
   if (req.name !== undefined) {
     name = validateName(req.name);
+    // A name held by a tmux session that is not ours is refused before anything changes.
+    await assertNameUsable(ctx, ctx.socket, name);
     const existing = store.getSession(name);
     if (existing) {
       const current = await refreshSession(ctx, existing);
@@ -127,14 +132,40 @@ export async function launch(
     const base = req.loop
       ? suggestName("loop", req.loop.prd.replace(/^.*\//, "").replace(/\.md$/i, ""))
       : suggestName(req.agent, promptText);
-    name = uniqueName(base, (n) => store.getSession(n) !== null);
+    const onSocket = new Set((await ctx.tmux().listSessions()).map((s) => s.name));
+    name = uniqueName(base, (n) => store.getSession(n) !== null || onSocket.has(n));
+    await assertNameUsable(ctx, ctx.socket, name);
   }
 
-  const session = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });
+  // The session and its first run appear together: a launch killed at any
+  // later point leaves a run that the monitor or ls settles, never a bare session.
+  const { session, queued } = store.transaction(() => {
+    const s = store.createSession({ name, kind: req.kind ?? "agent", agent: req.agent, spec });
+    const r = store.createRun(s.id, {
+      state: "queued",
+      runDir: "",
+      logPath: "",
+      startedAt: new Date().toISOString(),
+      diagnosis: { code: "queued", summary: "Queued: being launched." },
+    });
+    return { session: s, queued: r };
+  });
   const sdir = sessionDir(ctx.stateDir, session.id);
   mkdirSync(sdir, { recursive: true, mode: 0o700 });
   writeEnvFile(join(sdir, "env"), { ...captureEnv(ctx.env), ...extraEnv });
   if (req.prompt !== undefined) writeFileSync(join(sdir, "prompt"), req.prompt, { mode: 0o600 });
-  const run = await startRun(ctx, session);
+  let run: RunRow;
+  try {
+    run = await startRun(ctx, session, { queued, queue: req.noQueue !== true });
+  } catch (e) {
+    // Another state directory (or the user) took the name on the socket
+    // between our check and tmux's new-session, or --no-queue refused to
+    // wait for a pause: this launch never happened.
+    if (isNameTaken(e) || store.getRun(queued.id)?.state === "queued") {
+      store.purgeSession(session.id);
+      rmSync(sdir, { recursive: true, force: true });
+    }
+    throw e;
+  }
   return { session: store.getSessionById(session.id) ?? session, run };
 }

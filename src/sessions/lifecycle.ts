@@ -1,7 +1,18 @@
 import { AgentmuxError } from "../util/errors.js";
 
-/** States of one run; the last four are terminal. */
-export const RUN_STATES = ["starting", "running", "succeeded", "failed", "killed", "lost"] as const;
+/**
+ * States of one run; the last four are terminal. queued: recorded, waiting
+ * for a launch slot (a provider's pause, a concurrency limit).
+ */
+export const RUN_STATES = [
+  "queued",
+  "starting",
+  "running",
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
@@ -17,6 +28,7 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
  * settled if its runner's exit record turns up later (it was slow, not dead).
  */
 const TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = {
+  queued: ["starting", "failed", "killed", "lost"],
   starting: ["running", "succeeded", "failed", "killed", "lost"],
   running: ["succeeded", "failed", "killed", "lost"],
   lost: ["succeeded", "failed", "killed"],
@@ -37,6 +49,11 @@ export function assertTransition(from: RunState, to: RunState): void {
 
 export function isLive(state: RunState): boolean {
   return state === "starting" || state === "running";
+}
+
+/** Live, or queued to start: the name is in use and a launch under it is refused. */
+export function isActive(state: RunState): boolean {
+  return state === "queued" || isLive(state);
 }
 
 /** The state a finished run settles in, from how its agent ended. */

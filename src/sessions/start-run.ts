@@ -13,6 +13,7 @@ import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import { resolvePerl } from "./perl.js";
 import { createRunCgroup } from "../process/run-cgroup.js";
 import { stateKey } from "./sweep.js";
+import { foreignError, holderOf, killIfOurs, markFor } from "./ownership.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
 import { runFile } from "../rundir/files.js";
 
@@ -25,6 +26,16 @@ export interface StartRunOptions {
   maxWaitMs?: number;
   /** Progress while waiting; default: one line on stderr per new reason. */
   onWait?: AcquireOptions<RunRow>["onWait"];
+  /**
+   * The session's queued run to start (launch records it with the session, in
+   * one transaction; the monitor starts queued runs). Without it a new run is made.
+   */
+  queued?: RunRow;
+  /**
+   * When no slot can be had within the wait: true leaves the queued run for the
+   * monitor (returned still `queued`, its diagnosis saying until when); false throws.
+   */
+  queue?: boolean;
 }
 
 /** How long `run` waits for the supervisor's first record before returning. */
@@ -54,19 +65,42 @@ export async function startRun(
       startedAt: new Date(now).toISOString(),
       startCommit,
     });
+  // A queued run becomes `starting` in the transaction that takes the slot;
+  // whoever claims it first (the launching CLI or the monitor) starts it.
+  const queued = opts.queued;
+  const claim = (now: number): RunRow | null =>
+    queued === undefined
+      ? newRun(now)
+      : store.trySettle(queued.id, "starting", {
+          startedAt: new Date(now).toISOString(),
+          startCommit,
+          diagnosis: null,
+        });
   // The shared limits (concurrency, spacing, rate-limit pause) of this agent:
   // the run row is created in the same transaction that takes the slot. A
   // loop's run starts no agent itself: each of its iterations takes a slot.
-  const { reserved } = spec.loop
-    ? { reserved: newRun(Date.now()) }
-    : await acquireLaunchSlot(store, spec.agent, {
-        limits: limitsFor(spec.agent, ctx.config()),
-        onWait:
-          opts.onWait ??
-          ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),
-        ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
-        reserve: newRun,
-      });
+  let reserved: RunRow | null | undefined;
+  try {
+    reserved = spec.loop
+      ? claim(Date.now())
+      : (
+          await acquireLaunchSlot(store, spec.agent, {
+            limits: limitsFor(spec.agent, ctx.config()),
+            onWait:
+              opts.onWait ??
+              ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),
+            ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
+            // A pause (hours, often) is not waited out in the CLI: the launch is queued.
+            ...(queued === undefined ? {} : { waitForPause: false }),
+            reserve: claim,
+          })
+        ).reserved;
+  } catch (e) {
+    if (queued === undefined || opts.queue !== true || !(e instanceof AgentmuxError)) throw e;
+    return leaveQueued(ctx, queued, e.message.replace(/^Cannot start \S+ now: /, ""));
+  }
+  // Someone else (the monitor, or the CLI that queued it) claimed it first.
+  if (reserved === null) return store.getRun(queued?.id ?? -1) ?? (queued as RunRow);
   let run = reserved as RunRow;
   const runDir = runDirFor(ctx.stateDir, run.id);
   const logPath = runFile(runDir, "output.log");
@@ -117,24 +151,34 @@ export async function startRun(
 
     const tmux = ctx.tmux(spec.socket);
     tmux.ensureSocketDir();
-    // A finished session of the same name may still have its dead pane open.
-    if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
-    const created = await tmux.newSession({
-      name: session.name,
-      // env(1) execs perl in place (same pid). Skipping perl's locale set-up
-      // saves ~0.5 MB of resident memory per session; the supervisor never
-      // formats text, and the agent gets its own environment from the run dir.
-      command: [
-        "/usr/bin/env",
-        "PERL_SKIP_LOCALE_INIT=1",
-        perl,
-        runnerScript,
-        runDir,
-        process.execPath,
-        mainJs,
-      ],
-      logPath,
-    });
+    // A finished session of the same name may still have its dead pane open:
+    // replaced only if it carries our mark; anyone else's is never touched.
+    const holder = await killIfOurs(ctx, spec.socket, session.name);
+    if (holder.kind === "foreign") throw foreignError(session.name, spec.socket, holder.owner);
+    const created = await tmux
+      .newSession({
+        name: session.name,
+        // env(1) execs perl in place (same pid). Skipping perl's locale set-up
+        // saves ~0.5 MB of resident memory per session; the supervisor never
+        // formats text, and the agent gets its own environment from the run dir.
+        command: [
+          "/usr/bin/env",
+          "PERL_SKIP_LOCALE_INIT=1",
+          perl,
+          runnerScript,
+          runDir,
+          process.execPath,
+          mainJs,
+        ],
+        logPath,
+        mark: markFor(ctx, run.id),
+      })
+      .catch(async (e: unknown) => {
+        // Someone created a session of that name since we looked.
+        if (!/duplicate session/.test((e as Error).message)) throw e;
+        const now = await holderOf(ctx, spec.socket, session.name);
+        throw foreignError(session.name, spec.socket, now.kind === "foreign" ? now.owner : null);
+      });
     run = store.updateRun(run.id, { tmuxSessionId: created.sessionId });
   } catch (e) {
     store.trySettle(run.id, "failed", {
@@ -172,8 +216,20 @@ async function waitForStarted(
   return null;
 }
 
+/** The run stays queued; its diagnosis says why and until when (a pause's end). */
+function leaveQueued(ctx: Context, run: RunRow, why: string): RunRow {
+  const until = /until (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(why)?.[1];
+  return ctx.store().updateRun(run.id, {
+    diagnosis: {
+      code: "queued",
+      summary: `Queued: ${why}. The monitor (agentmux watch or heartbeat) starts it when it can.`,
+      ...(until === undefined ? {} : { resetAt: until }),
+    },
+  });
+}
+
 export function assertNotLive(name: string, state: string): void {
-  if (state === "starting" || state === "running") {
+  if (state === "queued" || state === "starting" || state === "running") {
     throw new AgentmuxError("exists", `A session named "${name}" is ${state}`, {
       hint: `pick another --name, or stop it first: agentmux kill ${name}`,
     });

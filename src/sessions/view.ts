@@ -40,6 +40,11 @@ export interface StatusJson {
   notifications?: NotificationView[];
   /** `ls`: notifications given up on (state failed); `agentmux notify retry NAME` sends them again. */
   notificationsFailed?: number;
+  /** What the monitor knows beyond the state (monitor/flags.ts); absent for foreign sessions. */
+  stalled?: string | null;
+  errored?: boolean;
+  pausedUntil?: string | null;
+  acked?: boolean;
 }
 
 export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &

@@ -25,11 +25,12 @@ import { CREATED_FORMAT, PANE_FORMAT, SESSION_FORMAT } from "./format.js";
 describe("newSessionArgs", () => {
   it("chains new-session, remain-on-exit and pipe-pane in one invocation", () => {
     expect(
-      newSessionArgs({ name: "agent-1", command: ["perl", "runner.pl"], logPath: "/l/out.log" }),
+      newSessionArgs({ name: "agent-1", command: ["perl", "runner.pl"], logPath: "/l/out.log", mark: "m" }),
     ).toEqual([
       "new-session", "-d", "-s", "agent-1", "-P", "-F", CREATED_FORMAT, "--", "perl", "runner.pl",
+      ";", "set-option", "-t", "=agent-1:", "@agentmux", "m",
       ";", "set-option", "-w", "-t", "=agent-1:", "remain-on-exit", "on",
-      ";", "pipe-pane", "-o", "-t", "=agent-1:", "exec cat >> '/l/out.log'",
+      ";", "pipe-pane", "-o", "-t", "=agent-1:", "umask 077 && exec cat >> '/l/out.log'",
     ]); // prettier-ignore
   });
 
@@ -38,6 +39,7 @@ describe("newSessionArgs", () => {
       name: "a",
       command: ["x", "y"],
       logPath: "/l",
+      mark: "m",
       width: 120,
       height: 40,
     });
@@ -49,30 +51,48 @@ describe("newSessionArgs", () => {
       name: "n#{pid}",
       command: ["sh", "-c", "echo '#{pid}'"],
       logPath: "/l/#(touch x) it's.log",
+      mark: "m",
     });
     expect(args[3]).toBe("n##{pid}");
-    expect(args.filter((a) => a === "=n#{pid}:")).toHaveLength(2);
+    expect(args.filter((a) => a === "=n#{pid}:")).toHaveLength(3);
     expect(args).toContain("echo '#{pid}'");
-    expect(args.at(-1)).toBe(`exec cat >> '/l/##(touch x) it'\\''s.log'`);
+    expect(args.at(-1)).toBe(`umask 077 && exec cat >> '/l/##(touch x) it'\\''s.log'`);
   });
 
   it("protects arguments ending in ';' from tmux's command splitting", () => {
-    const args = newSessionArgs({ name: "a", command: ["sh", "-c", "true;", ";"], logPath: "/l" });
+    const args = newSessionArgs({
+      name: "a",
+      command: ["sh", "-c", "true;", ";"],
+      logPath: "/l",
+      mark: "m",
+    });
     expect(args.slice(8, 12)).toEqual(["sh", "-c", "true\\;", "\\;"]);
-    expect(args.filter((a) => a === ";")).toHaveLength(2);
+    expect(args.filter((a) => a === ";")).toHaveLength(3);
   });
 
   it.each([
     [
-      { name: "a", command: ["sh -c 'x'"], logPath: "/l" },
+      { name: "a", command: ["sh -c 'x'"], logPath: "/l", mark: "m" },
       /2 or more argv elements, got \["sh -c 'x'"\]/,
     ],
-    [{ name: "a", command: [], logPath: "/l" }, /2 or more argv elements, got \[\]/],
-    [{ name: "a", command: ["a", "b"], logPath: "out.log" }, /absolute log path, got "out.log"/],
-    [{ name: "a:b", command: ["a", "b"], logPath: "/l" }, /got "a:b"/],
-    [{ name: "a", command: ["a", "b"], logPath: "/" + "'".repeat(2000) }, /shorter log path/],
-    [{ name: "a", command: ["a", "b"], logPath: "/l", width: 0 }, /1-10000 cells, got 0/],
-    [{ name: "a", command: ["a", "b"], logPath: "/l", height: 2.5 }, /1-10000 cells, got 2.5/],
+    [{ name: "a", command: [], logPath: "/l", mark: "m" }, /2 or more argv elements, got \[\]/],
+    [
+      { name: "a", command: ["a", "b"], logPath: "out.log", mark: "m" },
+      /absolute log path, got "out.log"/,
+    ],
+    [{ name: "a:b", command: ["a", "b"], logPath: "/l", mark: "m" }, /got "a:b"/],
+    [
+      { name: "a", command: ["a", "b"], logPath: "/" + "'".repeat(2000), mark: "m" },
+      /shorter log path/,
+    ],
+    [
+      { name: "a", command: ["a", "b"], logPath: "/l", mark: "m", width: 0 },
+      /1-10000 cells, got 0/,
+    ],
+    [
+      { name: "a", command: ["a", "b"], logPath: "/l", mark: "m", height: 2.5 },
+      /1-10000 cells, got 2.5/,
+    ],
   ])("rejects %j", (spec, message) => {
     expect(() => newSessionArgs(spec)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { AgentmuxError, show } from "../util/errors.js";
 import { CREATED_FORMAT, PANE_FORMAT, SESSION_FORMAT } from "./format.js";
+import { MARK_OPTION } from "./mark.js";
 import { shellQuote, tmuxArg, tmuxFormatEscape, tmuxTimeFormatEscape } from "./quote.js";
 
 /**
@@ -29,6 +30,8 @@ export interface NewSessionSpec {
   command: readonly string[];
   /** Absolute path the pane's output is appended to (pipe-pane). */
   logPath: string;
+  /** The `@agentmux` session option (tmux/mark.ts), set in the same invocation. */
+  mark: string;
   width?: number;
   height?: number;
 }
@@ -66,7 +69,9 @@ export function newSessionArgs(spec: NewSessionSpec): string[] {
   const size = [...dimension("-x", spec.width), ...dimension("-y", spec.height)];
   const pane = tmuxArg(paneTarget(name));
   // pipe-pane's command is expanded by tmux (formats and strftime), then run by sh -c.
-  const pipe = tmuxTimeFormatEscape(`exec cat >> ${shellQuote(spec.logPath)}`);
+  // umask: the log holds whatever the agent printed; it is created 0600 like
+  // every other file in the state directory (sh's default would be 0644).
+  const pipe = tmuxTimeFormatEscape(`umask 077 && exec cat >> ${shellQuote(spec.logPath)}`);
   // tmux 3.3 strftime-expands it in an 8 KiB buffer and runs "" on overflow.
   if (Buffer.byteLength(pipe) > 8000) {
     throw new AgentmuxError("bad-value", `Expected a shorter log path, got ${show(spec.logPath)}`, {
@@ -85,6 +90,13 @@ export function newSessionArgs(spec: NewSessionSpec): string[] {
     CREATED_FORMAT,
     "--",
     ...spec.command.map(tmuxArg),
+    ";",
+    // First after new-session: from here on no client can see it unmarked.
+    "set-option",
+    "-t",
+    pane,
+    MARK_OPTION,
+    tmuxArg(spec.mark),
     ";",
     "set-option",
     "-w",
@@ -115,6 +127,23 @@ export function hasSessionArgs(name: string): string[] {
 
 export function killSessionArgs(name: string): string[] {
   return ["kill-session", "-t", tmuxArg(sessionTarget(name))];
+}
+
+/** By id (`$n`, never reused while the server lives): exactly the session whose mark was read. */
+export function killSessionByIdArgs(id: string): string[] {
+  if (!/^\$\d+$/.test(id)) {
+    throw new AgentmuxError("bad-value", `Expected a tmux session id like $3, got ${show(id)}`);
+  }
+  return ["kill-session", "-t", id];
+}
+
+/**
+ * Every session's id, name and `@agentmux` mark ("" when unmarked); the mark
+ * last (tmux stores a tab typed into a name as the two characters `\t`). Not `display-message -t =NAME:`: for a missing session tmux 3.3a
+ * prints the error and then answers for another session, exit 0.
+ */
+export function sessionMarksArgs(): string[] {
+  return ["list-sessions", "-F", `#{session_id}\t#{session_name}\t#{${MARK_OPTION}}`];
 }
 
 export function attachSessionArgs(name: string): string[] {

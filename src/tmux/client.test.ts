@@ -8,6 +8,8 @@ import { privateTmuxSocket } from "../../test/helpers/tmux.js";
 import { AgentmuxError } from "../util/errors.js";
 import { TmuxClient, type TmuxPane } from "./client.js";
 
+const MARK = "run=1 home=/test-state";
+
 /** A pane command: sh script plus its $0 and arguments (2+ argv elements). */
 const sh = (script: string, ...args: string[]): string[] => ["sh", "-c", script, "sh", ...args];
 
@@ -60,7 +62,7 @@ describe("TmuxClient without a server", () => {
     // tmux 3.3 exits 0 here and only prints "error creating ...".
     const socket = join(tempDir(), "missing", "sock");
     const err = await new TmuxClient(socket)
-      .newSession({ name: "a", command: sh("true"), logPath: "/dev/null" })
+      .newSession({ name: "a", command: sh("true"), logPath: "/dev/null", mark: MARK })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentmuxError);
     expect((err as AgentmuxError).code).toBe("tmux");
@@ -79,6 +81,7 @@ describe("TmuxClient on a private server", () => {
       name: "agent-1",
       command: sh('printf "out:%s\\n" "$1"; exit 7', "hello"),
       logPath: log,
+      mark: MARK,
       width: 100,
       height: 30,
     });
@@ -114,17 +117,32 @@ describe("TmuxClient on a private server", () => {
 
   it("records a signal death", async () => {
     const tmux = new TmuxClient(privateTmuxSocket());
-    await tmux.newSession({ name: "sig", command: sh("kill -TERM $$"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "sig",
+      command: sh("kill -TERM $$"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     expect(await deadPane(tmux, "sig")).toMatchObject({ deadStatus: null, deadSignal: 15 });
   });
 
   it("targets exact names: agent-1 never hits agent-10", async () => {
     const tmux = new TmuxClient(privateTmuxSocket());
-    await tmux.newSession({ name: "agent-10", command: sh("sleep 600"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "agent-10",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     expect(await tmux.hasSession("agent-1")).toBe(false);
     expect(await tmux.hasSession("agent")).toBe(false);
     expect(await tmux.killSession("agent-1")).toBe(false);
-    await tmux.newSession({ name: "agent-1", command: sh("sleep 600"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "agent-1",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     expect(await tmux.killSession("agent-1")).toBe(true);
     expect((await tmux.listSessions()).map((s) => s.name)).toEqual(["agent-10"]);
     await expect(tmux.capturePane("agent-1", 5)).rejects.toThrow(
@@ -135,9 +153,14 @@ describe("TmuxClient on a private server", () => {
   it("refuses a duplicate name with the reason and a hint", async () => {
     const socket = privateTmuxSocket();
     const tmux = new TmuxClient(socket);
-    await tmux.newSession({ name: "dup", command: sh("sleep 600"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "dup",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     const err = (await tmux
-      .newSession({ name: "dup", command: sh("sleep 600"), logPath: "/dev/null" })
+      .newSession({ name: "dup", command: sh("sleep 600"), logPath: "/dev/null", mark: MARK })
       .catch((e: unknown) => e)) as AgentmuxError;
     expect(err.message).toBe(`tmux new-session failed on socket ${socket}: duplicate session: dup`);
     expect(err.hint).toMatch(/kill it or pick another name/);
@@ -158,7 +181,12 @@ describe("TmuxClient on a private server", () => {
     // A file name cannot hold "/", so these canaries are relative to dir.
     const log = join(logDir, `o #(touch canary4) it's "$(touch canary5)" \`x\` %s %% #[a] ;a;`);
     const args = ["#{pid}", `#(touch ${canary(6)})`, "ends;", ";", "\\;", "$(x) 'q' %s"];
-    await tmux.newSession({ name, command: sh('printf "[%s]\\n" "$@"', ...args), logPath: log });
+    await tmux.newSession({
+      name,
+      command: sh('printf "[%s]\\n" "$@"', ...args),
+      logPath: log,
+      mark: MARK,
+    });
 
     const want = args.map((a) => `[${a}]`).join("\r\n");
     expect(await logHas(log, want)).toBe(`${want}\r\n`);
@@ -180,8 +208,18 @@ describe("TmuxClient on a private server", () => {
   it("sets options per session and window, never globally", async () => {
     const socket = privateTmuxSocket();
     const tmux = new TmuxClient(socket);
-    await tmux.newSession({ name: "a", command: sh("sleep 600"), logPath: "/dev/null" });
-    await tmux.newSession({ name: "b", command: sh("sleep 600"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "a",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
+    await tmux.newSession({
+      name: "b",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     await tmux.setSessionOption("a", "@agentmux-run", "42");
     await tmux.setWindowOption("a", "@agentmux-win", "w");
     expect(tmuxCli(socket, "show-options", "-v", "-t", "=a:", "@agentmux-run")).toBe("42\n");
@@ -213,7 +251,12 @@ describe("TmuxClient on a private server", () => {
 
   it("answers [] again after the server is gone", async () => {
     const tmux = new TmuxClient(privateTmuxSocket());
-    await tmux.newSession({ name: "a", command: sh("sleep 600"), logPath: "/dev/null" });
+    await tmux.newSession({
+      name: "a",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
     await tmux.killServer();
     expect(await tmux.listPanes()).toEqual([]);
     expect(await tmux.serverPid()).toBeNull();

@@ -8,6 +8,8 @@ import {
   hasSessionArgs,
   killServerArgs,
   killSessionArgs,
+  killSessionByIdArgs,
+  sessionMarksArgs,
   listPanesArgs,
   listSessionsArgs,
   newSessionArgs,
@@ -160,6 +162,29 @@ export class TmuxClient {
   /** Kill exactly that session. False when it (or the server) was already gone. */
   async killSession(name: string): Promise<boolean> {
     const args = killSessionArgs(name);
+    const res = await this.exec(args);
+    if (res.exitCode === 0) return true;
+    if (NO_SESSION.test(res.stderr) || NO_SERVER.test(res.stderr)) return false;
+    throw this.failed(args, res);
+  }
+
+  /**
+   * Who holds a session name: its id and its `@agentmux` mark ("" when the
+   * session has none). Null when no session of that name (or no server).
+   */
+  async sessionMark(name: string): Promise<{ id: string; mark: string } | null> {
+    const res = await this.query(sessionMarksArgs());
+    if (res === null) return null;
+    for (const line of res.stdout.split("\n")) {
+      const [id = "", sessionName, ...mark] = line.split("\t");
+      if (sessionName === name) return { id, mark: mark.join("\t") };
+    }
+    return null;
+  }
+
+  /** Kill the session with this id (`$n`). False when it (or the server) was already gone. */
+  async killSessionById(id: string): Promise<boolean> {
+    const args = killSessionByIdArgs(id);
     const res = await this.exec(args);
     if (res.exitCode === 0) return true;
     if (NO_SESSION.test(res.stderr) || NO_SERVER.test(res.stderr)) return false;

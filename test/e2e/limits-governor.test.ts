@@ -11,7 +11,8 @@ const RETRY_S = 3;
 
 describe("shared limits: 20 sessions of one agent and a rate limit", () => {
   it("the first ones hit a rate limit together; the rest wait for the reset, none starts during the pause, all run", async () => {
-    const w = new World({ limits: { cmd: { concurrency: LIMITED } } });
+    // cmd pauses on a limit only when told to: its output is no provider account's.
+    const w = new World({ limits: { cmd: { concurrency: LIMITED, pauseOnLimit: true } } });
     const repo = tempRepo();
     const barrier = join(w.root, "barrier");
     mkdirSync(barrier);
@@ -42,6 +43,7 @@ describe("shared limits: 20 sessions of one agent and a rate limit", () => {
       );
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on("data", (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
       onTestFinished(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -57,10 +59,24 @@ describe("shared limits: 20 sessions of one agent and a rate limit", () => {
 
     const codes = await Promise.all(waiters.map((x) => x.exited));
     expect(codes).toEqual(Array<number>(OTHERS).fill(0));
-    // Someone saw the pause, not just the concurrency limit.
+    // Someone saw the pause, not just the concurrency limit: a launch that meets
+    // the pause is queued (not waited out in the CLI) and the monitor starts it.
     expect(
-      waiters.some((x) => /cmd is paused until .*rate-limit hit by limited-/.test(x.stderr())),
+      waiters.some((x) =>
+        /queued s-\d+ \(cmd\): Queued: cmd is paused until .*rate-limit hit by limited-/.test(
+          x.stderr(),
+        ),
+      ),
     ).toBe(true);
+    await waitFor(
+      "the monitor to start every queued launch",
+      async () => {
+        await w.cli(["heartbeat"]);
+        const ls = await w.json<Status[]>(["ls"]);
+        return ls.every((s) => s.state !== "queued");
+      },
+      60_000,
+    );
 
     const limited: Status[] = [];
     for (let i = 0; i < LIMITED; i++) limited.push(await w.waitEnded(`limited-${i}`));

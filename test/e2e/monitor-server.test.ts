@@ -1,8 +1,17 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FAKE_AGENT, World, waitFor, type Status } from "../helpers/cli.js";
 import { tempRepo } from "../helpers/git.js";
 import { processesWith, startWatch, watchReady } from "./monitor-helpers.js";
+
+const waitsFor = (pid: number): boolean => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("wait-for");
+  } catch {
+    return false; // exited during the look
+  }
+};
 
 const tmux = (w: World, ...args: string[]): string =>
   execFileSync("tmux", ["-S", w.socket, ...args], { encoding: "utf8" });
@@ -83,12 +92,14 @@ describe("monitor: one watch at a time, and a watch killed with SIGKILL", () => 
       expect(now).toMatchObject({ runs: 1, state: "running", agentPid: s.agentPid });
       expect(processesWith(`${tag}-${s.name}`)).toEqual([s.agentPid]);
     }
-    // The old watch's tmux clients are gone: only the new control client is attached.
+    // The old watch's blocked wait-for client was released: only the new one waits.
     await waitFor(
-      "one monitor client",
-      () => tmux(w, "list-clients").trim().split("\n").length === 1,
-      25_000, // tmux notices the dead watch's closed pipe on its next loop; slow under load
+      "one wait-for client",
+      () => processesWith(w.socket).filter((pid) => waitsFor(pid)).length === 1,
+      25_000,
     );
+    // And watch attaches no client to the server (no control mode: see monitor/watch.ts).
+    expect(tmux(w, "list-clients").trim()).toBe("");
 
     // And the new watch works: a killed supervisor is noticed and restarted.
     process.kill(before[0]?.pid ?? 0, "SIGKILL");

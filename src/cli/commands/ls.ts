@@ -4,6 +4,7 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import type { SessionSpec } from "../../sessions/spec.js";
 import { foreignJson, statusJson, type LoopView, type StatusJson } from "../../sessions/view.js";
 import { loopCounts } from "../../loop/items.js";
+import { sessionFlags } from "../../monitor/flags.js";
 import type { ItemState, Store } from "../../store/store.js";
 import type { TmuxPane } from "../../tmux/client.js";
 import { MONITOR_SESSION } from "../../tmux/control.js";
@@ -62,9 +63,12 @@ export async function listAll(ctx: Context, opts: { all: boolean }): Promise<Sta
     }
     const pane = panes?.find((p) => p.sessionName === row.session.name);
     const loop = loops.get(row.session.id);
-    const view = statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop);
     const failed = failedNotes.get(row.session.id) ?? 0;
-    result.push(failed > 0 ? { ...view, notificationsFailed: failed } : view);
+    result.push({
+      ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
+      ...sessionFlags(store, ctx.config(), row.session, run),
+      ...(failed > 0 ? { notificationsFailed: failed } : {}),
+    });
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;
@@ -118,17 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       durationCell(s.durationMs),
       s.verdict ?? "-",
       s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
-      cell(
-        [
-          s.notificationsFailed ? `notification failed (agentmux notify retry ${s.name})` : "",
-          s.diagnosis && s.diagnosis.code !== "success"
-            ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
-            : "",
-        ]
-          .filter((x) => x !== "")
-          .join(" · "),
-        Infinity,
-      ),
+      cell(note(s), Infinity),
     ]);
     out(
       fitTable(LS_COLUMNS, rows, wide ? null : terminalWidth(process.stdout, process.env)).join(
@@ -139,6 +133,20 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+/** The NOTE column: the diagnosis, and the account's pause while the session waits on it. */
+function note(s: StatusJson): string {
+  const parts: string[] = [];
+  if (s.notificationsFailed) parts.push(`notification failed (agentmux notify retry ${s.name})`);
+  // Then: the diagnosis is cut to the column's width.
+  if (s.pausedUntil && s.state !== "queued") parts.push(`paused (until ${s.pausedUntil})`);
+  if (s.diagnosis && s.diagnosis.code !== "success") {
+    parts.push(`${s.diagnosis.code}: ${s.diagnosis.summary}`);
+  }
+  if (s.acked && !["running", "starting", "queued", "succeeded"].includes(s.state))
+    parts.push("acknowledged");
+  return parts.join(" · ");
 }
 
 /** One line on stderr when `agentmux watch` died while sessions still need watching. */

@@ -74,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
   if (flag(p, "claude")) req.engine = "claude";
   if (flag(p, "codex")) req.engine = "codex";
   if (flag(p, "parallel")) req.parallel = true;
+  if (flag(p, "no-queue")) req.noQueue = true;
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
@@ -81,6 +82,16 @@ export async function main(argv: string[]): Promise<number> {
     startMonitorFor(ctx, flag(p, "json"));
     if (flag(p, "json")) {
       printJson(statusJson(session, run, 1, undefined));
+      return 0;
+    }
+    if (run.state === "queued") {
+      out(
+        [
+          `queued ${session.name} (${session.agent}): ${run.diagnosis?.summary ?? "waiting for a launch slot"}`,
+          `  status:  agentmux status ${session.name}`,
+          `  cancel:  agentmux kill ${session.name}`,
+        ].join("\n"),
+      );
       return 0;
     }
     const pid = run.runnerPid === null ? "" : `, pid ${run.runnerPid}`;

@@ -4,6 +4,7 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import { statusJson, type StatusJson } from "../../sessions/view.js";
 import { loopStatus } from "../../loop/items.js";
 import { notificationLine, notificationView } from "../../sessions/notify-view.js";
+import { sessionFlags } from "../../monitor/flags.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { status as statusDecl } from "../declarations/status.js";
 import { warnMonitor } from "./ls.js";
@@ -28,6 +29,7 @@ export async function statusOf(ctx: Context, name: string): Promise<StatusJson> 
   return {
     ...statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop),
     notifications: ctx.store().sessionNotifications(session.id).map(notificationView),
+    ...sessionFlags(ctx.store(), ctx.config(), view.session, view.run),
   };
 }
 
@@ -56,7 +58,7 @@ export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
 
 export function renderStatus(s: StatusJson): string {
   const lines = [
-    `${s.name}: ${outcome(s)}${s.verdict ? ` · ${s.verdict}` : ""}`,
+    `${s.name}: ${outcome(s)}${s.verdict ? ` · ${s.verdict}` : ""}${s.pausedUntil && s.state !== "queued" ? ` · ${s.agent} paused (until ${s.pausedUntil})` : ""}${s.acked ? " · acknowledged" : ""}`,
     `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
     `  command   ${s.command ?? "-"}`,
     `  cwd       ${s.cwd ?? "-"}`,

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { ack } from "./ack.js";
 import { attach } from "./attach.js";
 import { completion } from "./completion.js";
 import { demo } from "./demo.js";
@@ -29,6 +30,7 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   tail,
   attach,
   kill,
+  ack,
   restart,
   rm,
   verify,

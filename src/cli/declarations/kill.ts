@@ -6,6 +6,9 @@ export const kill: CommandDecl = {
   positionals: [{ name: "name" }],
   description: `Stops the session's agent: TERM to its process group, KILL after the grace period
 (killGraceSeconds, default 5). The run is recorded as killed, verified and notified;
-its output stays readable (tail, attach) until "agentmux rm".`,
-  options: [],
+its output stays readable (tail, attach) until "agentmux rm".
+It answers within about a second: an agent still in its grace period shows as
+"stopping"; --wait waits until the run is recorded. An agent that had already
+exited keeps its own exit (not "killed").`,
+  options: [{ long: "wait", type: "boolean", description: "wait until the run is recorded" }],
 };

@@ -37,6 +37,12 @@ export const run: CommandDecl = {
       complete: "file",
     },
     {
+      long: "no-queue",
+      type: "boolean",
+      description:
+        "while the agent's account is paused (a usage limit), refuse instead of queueing (default: queued; the monitor starts it)",
+    },
+    {
       long: "prd",
       type: "string",
       value: "FILE",

@@ -7,13 +7,12 @@ export const watch: CommandDecl = {
   description: `The monitor, continuously: the same pass as "agentmux heartbeat --restart", run when
 something happens instead of on a timer:
   - a session's pane dies (a per-session tmux pane-died hook; never a global one),
-  - a session appears or disappears, or the tmux server dies (a tmux control-mode
-    client attached to the dedicated session "agentmux-monitor", which watch creates
-    and never kills; ls does not list it),
+  - the tmux server dies (watch's blocked "tmux wait-for" client ends),
   - a new run appears in the state directory,
   - a restart backoff or a stall sample is due, or the fallback timer fires.
 A supervisor killed with SIGKILL is marked lost within milliseconds.
-One watch per state directory: a second one says so and exits 1. It records its own
+One watch per state directory: a second one says so and exits 1. It acts only on its
+own state directory's sessions, so several on one socket leave each other alone. It records its own
 heartbeat, so ls, status and heartbeat warn when it died. Stopping it (Ctrl-C, SIGTERM)
 never stops an agent. Prints one line whenever a session needs attention or was restarted.`,
   options: [

@@ -112,7 +112,7 @@ function isFailure(run: PastRun): boolean {
 export function decideRestart(input: RestartInput): RestartDecision {
   const now = input.now.getTime();
   const state = input.state;
-  if (state === "starting" || state === "running") {
+  if (state === "queued" || state === "starting" || state === "running") {
     return { action: "none", reason: `the session is still ${state}` };
   }
   const timing = input.timing ?? DEFAULT_TIMING;
