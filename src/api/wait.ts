@@ -132,6 +132,8 @@ export async function waitWith(ctx: Context, input: WaitInput): Promise<WaitResu
     );
     const onProgress = input.onProgress;
     if (onProgress) {
+      // At once too: a caller learns that the wait began, and on what.
+      onProgress({ elapsedMs: Date.now() - started, state: run.state });
       timers.push(
         setInterval(
           () =>

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
+  mcp: () => import("./commands/mcp.js"),
   _finish: () => import("./commands/finish.js"),
   _loop: () => import("./commands/loop-driver.js"),
 };
@@ -46,6 +47,7 @@ Usage:
   agentmux usage [--since DUR] [--by session|agent|day]   tokens and cost the agents reported
   agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
   agentmux watch                       the monitor, continuously (events, not polling)
+  agentmux mcp [--allow-destructive]   MCP server on stdio for AI assistants (docs/mcp.md)
   agentmux demo                        try it with the built-in demo agent (no API key)
   agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
 
