@@ -75,7 +75,34 @@ script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, __d
 );
 
 // The warm-up: one `ls --json` in an empty, private world (no tmux server is started).
+// Before it, `agentmux mcp` answers initialize and tools/list once, for mcp.cache.
 const tmp = mkdtempSync(join(tmpdir(), "agentmux-build-"));
+const frame = (id, method, params) => JSON.stringify({ jsonrpc: "2.0", id, method, params });
+try {
+  execFileSync(process.execPath, [join(out, "main.js"), "mcp"], {
+    input: [
+      frame(1, "initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "build", version: "1" },
+      }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      frame(2, "tools/list", {}),
+      "",
+    ].join("\n"),
+    stdio: ["pipe", "ignore", "ignore"],
+    env: {
+      ...process.env,
+      AGENTMUX_BUILD_MCP_CACHE: "1",
+      HOME: tmp,
+      AGENTMUX_HOME: join(tmp, "state"),
+      AGENTMUX_SOCKET: join(tmp, "sock"),
+      AGENTMUX_CONFIG: join(tmp, "config.json"),
+    },
+  });
+} catch (e) {
+  console.warn(`build: no code cache for mcp.js (${e.message.split("\n")[0]})`);
+}
 try {
   execFileSync(process.execPath, [join(out, "main.js"), "ls", "--json"], {
     stdio: "ignore",

@@ -314,6 +314,12 @@ try {
     if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
     if (want("heartbeat")) await m.benchHeartbeatWall(report);
   }
+  if (want("wait") || want("mcp")) {
+    const a = await import("./assistants.mjs");
+    const world = { env, tmp, repo, main: MAIN, cli, report, writeConfig };
+    if (want("wait")) await a.benchWait(world);
+    if (want("mcp")) await a.benchMcp(world);
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });
