@@ -43,6 +43,22 @@ await build({
 // merely present in bundle.js it would add to every command's start.
 await build({ ...common, entryPoints: { mcp: "src/mcp/main.ts" } });
 
+// The library (`import ... from "agentmux"`): one ES module. Its own
+// import.meta.url locates the package (dist/lib/ is as deep as dist/bin/);
+// better-sqlite3 stays a dependency, resolved by Node. Types: npm run build:types.
+rmSync("dist/lib", { recursive: true, force: true });
+await build({
+  entryPoints: { index: "src/api/index.ts" },
+  outdir: "dist/lib",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["better-sqlite3"],
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+
 writeFileSync(
   join(out, "main.js"),
   `#!/usr/bin/env node
