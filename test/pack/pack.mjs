@@ -183,14 +183,25 @@ export async function go(): Promise<StatusJson> {
           target: "ES2022",
           strict: true,
           noEmit: true,
-          types: [],
+          // A TypeScript project for Node has @types/node (the declarations use
+          // Buffer, AbortSignal, NodeJS.ProcessEnv): the repo's stands in for it.
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
           skipLibCheck: false,
           lib: ["ES2023"],
         },
         files: ["use.ts"],
       }),
     );
-    run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", consumer]);
+    try {
+      run(process.execPath, [
+        join(root, "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        consumer,
+      ]);
+    } catch (e) {
+      throw new Error(`tsc found errors:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    }
   });
 } catch (e) {
   failed++;
