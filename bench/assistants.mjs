@@ -2,7 +2,8 @@
 // Run by bench/run.mjs (`npm run bench -- wait mcp`); same private world.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const round = (x) => Math.round(x * 100) / 100;
 function percentile(values, p) {
@@ -131,5 +132,52 @@ export async function benchMcp({ env, main, report }, runs = 30) {
     min: round(Math.min(...samples)),
     node_e0_ms_p50: round(percentile(nodeE0, 50)),
     target_p50: 300,
+  });
+}
+
+/**
+ * The store settles a run -> the library's wait() resolves, in one process:
+ * wait's own part of the latency, without process start-ups. The settle
+ * time is taken by a second connection polling the run's row every 1 ms.
+ */
+export async function benchWaitLibrary({ env, repo, report, writeConfig }, runs = 30) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const { run, wait } = await import(join(root, "dist", "lib", "index.js"));
+  const { default: Database } = await import("better-sqlite3");
+  writeConfig(false);
+  const o = { baseEnv: env, stateDir: env.AGENTMUX_HOME, socket: env.AGENTMUX_SOCKET };
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const name = `wlib-${i}`;
+    await run({
+      ...o,
+      agent: "cmd",
+      name,
+      cwd: repo,
+      args: ["sh", "-c", "sleep 1"],
+      noNotify: true,
+    });
+    const db = new Database(join(env.AGENTMUX_HOME, "agentmux.db"), { readonly: true });
+    const row = db.prepare(
+      "SELECT r.state FROM runs r JOIN sessions s ON s.id = r.session_id WHERE s.name = ? AND s.removed_at IS NULL",
+    );
+    let settledAt = null;
+    const poll = setInterval(() => {
+      if (settledAt === null && !["starting", "running"].includes(row.get(name)?.state)) {
+        settledAt = performance.now();
+      }
+    }, 1);
+    await wait({ ...o, name });
+    const returned = performance.now();
+    clearInterval(poll);
+    db.close();
+    if (settledAt !== null) samples.push(returned - settledAt);
+  }
+  report("settle_to_wait_return_ms", {
+    runs: samples.length,
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    min: round(Math.min(...samples)),
+    target_p50: 50,
   });
 }

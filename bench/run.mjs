@@ -314,10 +314,11 @@ try {
     if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
     if (want("heartbeat")) await m.benchHeartbeatWall(report);
   }
-  if (want("wait") || want("mcp")) {
+  if (want("wait") || want("wait-lib") || want("mcp")) {
     const a = await import("./assistants.mjs");
     const world = { env, tmp, repo, main: MAIN, cli, report, writeConfig };
     if (want("wait")) await a.benchWait(world);
+    if (want("wait-lib")) await a.benchWaitLibrary(world);
     if (want("mcp")) await a.benchMcp(world);
   }
   if (want("loop")) {
