@@ -6,12 +6,12 @@
 //   resolution per file, and no ESM loader at all (dist/bin/package.json
 //   says "commonjs"). Commands stay lazy: esbuild turns each `import()` of a
 //   command into a function that initialises its code on first use.
-// - dist/bin/main.js, the entry, compiles the bundle with V8's code cache
+// - dist/bin/main.js, the entry (src/bin/main.cjs), compiles the bundle with V8's code cache
 //   (dist/bin/bundle.cache, written here by one warm-up run), so what that run
 //   compiled is not compiled again. A cache from another Node build is
 //   rejected by V8 and the bundle is compiled as usual.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -59,36 +59,9 @@ await build({
   logLevel: "warning",
 });
 
-writeFileSync(
-  join(out, "main.js"),
-  `#!/usr/bin/env node
-"use strict";
-// agentmux's entry point: runs bundle.js with V8's code cache (see build.mjs).
-const { readFileSync, writeFileSync } = require("node:fs");
-const { join } = require("node:path");
-const { Script } = require("node:vm");
-const file = join(__dirname, "bundle.js");
-const cacheFile = join(__dirname, "bundle.cache");
-let source = readFileSync(file, "utf8");
-if (source.startsWith("#!")) source = "//" + source.slice(2);
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  cachedData = undefined; // no cache: compile as usual
-}
-const script = new Script(
-  "(function (exports, require, module, __filename, __dirname) {" + source + "\\n})",
-  { filename: file, cachedData },
-);
-if (process.env.AGENTMUX_BUILD_CODE_CACHE === "1") {
-  process.once("exit", () => writeFileSync(cacheFile, script.createCachedData()));
-}
-const mod = { exports: {} };
-script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, __dirname);
-`,
-  { mode: 0o755 },
-);
+// The entry is a plain source file, linted like the rest; copied, not bundled.
+copyFileSync("src/bin/main.cjs", join(out, "main.js"));
+chmodSync(join(out, "main.js"), 0o755);
 
 // The warm-up: one `ls --json` in an empty, private world (no tmux server is started).
 // Before it, `agentmux mcp` answers initialize and tools/list once, for mcp.cache.

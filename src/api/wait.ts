@@ -2,7 +2,7 @@ import type { Context } from "../sessions/context.js";
 import { findSession } from "../sessions/control.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import type { StatusJson } from "../sessions/view.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { withContext, type ApiOptions } from "./context.js";
