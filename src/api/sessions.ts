@@ -3,7 +3,6 @@ import type { Context } from "../sessions/context.js";
 import { findSession, killSession, removeSession, restartSession } from "../sessions/control.js";
 import { refreshSession } from "../sessions/reconcile.js";
 import { runEvidence } from "../sessions/run-evidence.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import type { RunState } from "../sessions/lifecycle.js";
 import type { Evidence, Verdict } from "../verify/types.js";
 import { statusJson, type StatusJson } from "../sessions/view.js";

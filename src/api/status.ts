@@ -2,7 +2,6 @@ import { loopStatus } from "../loop/items.js";
 import type { Context } from "../sessions/context.js";
 import { findSession } from "../sessions/control.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import { statusJson, type StatusJson } from "../sessions/view.js";
 import type { SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";

@@ -3,7 +3,6 @@ import { readUsage } from "../usage/read.js";
 import { sumUsage } from "../usage/sum.js";
 import type { UsageJson } from "../usage/types.js";
 import type { Context } from "./context.js";
-import type { SessionSpec } from "./spec.js";
 
 /**
  * A run's tokens and cost when it ends. A plain run's come from its pane
