@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { testSpec } from "../../test/helpers/spec.js";
 import { tempDir } from "../../test/helpers/tmp.js";
 import type { UsageJson } from "../usage/types.js";
 import { openStore } from "./open.js";
@@ -22,7 +23,7 @@ describe("the usage table", () => {
         name: "a",
         kind: "agent",
         agent: "codex",
-        spec: {} as never,
+        spec: testSpec({ agent: "codex" }),
       });
       const r = store.createRun(s.id, {
         state: "running",

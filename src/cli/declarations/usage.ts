@@ -8,7 +8,7 @@ export const usage: CommandDecl = {
 exec --json, claude stream-json), summed per session, agent or day.
   IN      all input tokens (cache reads and writes included)   CACHED  of IN, cache reads
   OUT     all output tokens (reasoning included)                COST    ~ = estimated
-Cost is the CLI's own figure (claude), else estimated from "prices" in the config, else "?".
+Cost is the CLI's own figure (claude), else estimated with the config's "prices", else "?".
 A run of codex or claude that reported nothing is counted as MISSING: unknown, not free.
 See docs/usage.md.`,
   options: [
