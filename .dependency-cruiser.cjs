@@ -8,13 +8,15 @@
 /** Top to bottom. A folder may import every folder in a LATER entry. */
 const LAYERS = [
   ["bin"],
+  ["mcp"],
   ["cli"],
+  ["api"],
   ["doctor"],
   ["monitor"],
   ["loop"],
   ["sessions"],
   ["governor", "journal", "verify", "agents"],
-  ["notify", "diagnose", "prd", "config"],
+  ["notify", "diagnose", "prd", "config", "usage"],
   ["git", "tmux"],
   ["store", "rundir"],
   ["process"],
@@ -30,7 +32,7 @@ const LAYERS = [
  * exception cannot pull a folder's code under the ones that use it.
  */
 const VOCABULARY =
-  "^src/(agents/names|verify/types|diagnose/types|sessions/lifecycle|sessions/spec)[.]ts$";
+  "^src/(agents/names|verify/types|diagnose/types|sessions/lifecycle|sessions/spec|usage/types)[.]ts$";
 
 const layerRules = LAYERS.flatMap((layer, i) => {
   const below = LAYERS.slice(i + 1).flat();

@@ -21,8 +21,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "package.json"), '{ "type": "commonjs" }\n');
 
-await build({
-  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
+const common = {
   outdir: out,
   bundle: true,
   format: "cjs",
@@ -35,6 +34,29 @@ await build({
   banner: { js: 'var __agentmuxModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: "linked",
   logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
+});
+// The MCP server (with its SDK) in its own file, loaded only by `agentmux mcp`:
+// merely present in bundle.js it would add to every command's start.
+await build({ ...common, entryPoints: { mcp: "src/mcp/main.ts" } });
+
+// The library (`import ... from "agentmux"`): one ES module. Its own
+// import.meta.url locates the package (dist/lib/ is as deep as dist/bin/);
+// better-sqlite3 stays a dependency, resolved by Node. Types: npm run build:types.
+rmSync("dist/lib", { recursive: true, force: true });
+await build({
+  entryPoints: { index: "src/api/index.ts" },
+  outdir: "dist/lib",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["better-sqlite3"],
+  sourcemap: "linked",
+  logLevel: "warning",
 });
 
 // The entry is a plain source file, linted like the rest; copied, not bundled.
@@ -42,7 +64,34 @@ copyFileSync("src/bin/main.cjs", join(out, "main.js"));
 chmodSync(join(out, "main.js"), 0o755);
 
 // The warm-up: one `ls --json` in an empty, private world (no tmux server is started).
+// Before it, `agentmux mcp` answers initialize and tools/list once, for mcp.cache.
 const tmp = mkdtempSync(join(tmpdir(), "agentmux-build-"));
+const frame = (id, method, params) => JSON.stringify({ jsonrpc: "2.0", id, method, params });
+try {
+  execFileSync(process.execPath, [join(out, "main.js"), "mcp"], {
+    input: [
+      frame(1, "initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "build", version: "1" },
+      }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      frame(2, "tools/list", {}),
+      "",
+    ].join("\n"),
+    stdio: ["pipe", "ignore", "ignore"],
+    env: {
+      ...process.env,
+      AGENTMUX_BUILD_MCP_CACHE: "1",
+      HOME: tmp,
+      AGENTMUX_HOME: join(tmp, "state"),
+      AGENTMUX_SOCKET: join(tmp, "sock"),
+      AGENTMUX_CONFIG: join(tmp, "config.json"),
+    },
+  });
+} catch (e) {
+  console.warn(`build: no code cache for mcp.js (${e.message.split("\n")[0]})`);
+}
 try {
   execFileSync(process.execPath, [join(out, "main.js"), "ls", "--json"], {
     stdio: "ignore",

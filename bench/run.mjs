@@ -342,6 +342,13 @@ try {
     if (want("monitor-scale"))
       await m.benchMonitorAtScale(report, Number(process.env.AGENTMUX_BENCH_SESSIONS ?? 1000));
   }
+  if (want("wait") || want("wait-lib") || want("mcp")) {
+    const a = await import("./assistants.mjs");
+    const world = { env, tmp, repo, main: MAIN, cli, report, writeConfig };
+    if (want("wait")) await a.benchWait(world);
+    if (want("wait-lib")) await a.benchWaitLibrary(world);
+    if (want("mcp")) await a.benchMcp(world);
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });

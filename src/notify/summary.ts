@@ -25,6 +25,8 @@ export interface NotifyEvent {
   diagnosis?: { code: string; summary: string; fix?: string };
   /** Loops: `3/4 items done`. */
   loop?: string;
+  /** Tokens and cost, when the agent reported them: `12.3k in / 456 out tokens · $0.042`. */
+  usage?: string;
 }
 
 // Any control character left once escape sequences are gone, including the
@@ -74,6 +76,7 @@ export function summaryLine(e: NotifyEvent): string {
     `${e.uncommitted} uncommitted`,
   ];
   if (e.verdict !== null) parts.push(e.verdict);
+  if (e.usage) parts.push(flatten(e.usage, 80));
   const unbacked = e.unbackedTicks ?? [];
   if (unbacked.length > 0) {
     const list = unbacked.slice(0, 3).map((t) => `"${flatten(t, 60)}"`);

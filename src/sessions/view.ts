@@ -3,6 +3,7 @@ import type { NotificationView } from "./notify-view.js";
 import type { LoopStatus } from "../loop/items.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
+import type { UsageJson } from "../usage/types.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunState } from "./lifecycle.js";
 import type { Evidence, Verdict } from "../verify/types.js";
@@ -45,10 +46,16 @@ export interface StatusJson {
   errored?: boolean;
   pausedUntil?: string | null;
   acked?: boolean;
+  /** Tokens and cost of the run as its agent reported them; null: none reported (`status` only). */
+  usage?: UsageJson | null;
 }
 
 export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &
-  Partial<LoopStatus>;
+  Partial<LoopStatus> & {
+    /** `status` only: tokens and cost over every iteration so far. */
+    usage?: UsageJson | null;
+    items?: (LoopStatus["items"][number] & { usage?: UsageJson | null })[];
+  };
 
 function mtime(path: string | undefined): string | null {
   if (!path) return null;

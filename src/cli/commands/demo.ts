@@ -11,7 +11,8 @@ import { stripAnsi } from "../../util/ansi.js";
 import { flag, parseDeclared } from "../args.js";
 import { demo as demoDecl } from "../declarations/demo.js";
 import { out, printJson } from "../output.js";
-import { renderStatus, statusOf } from "./status.js";
+import { statusWith } from "../../api/status.js";
+import { renderStatus } from "./status.js";
 
 const PRD = `# Demo PRD: a tiny greeting library
 
@@ -129,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       if (Date.now() - t0 > 120_000) break;
     }
     pump();
-    const status = await statusOf(ctx, "demo-loop");
+    const status = await statusWith(ctx, "demo-loop");
     let notification = "";
     try {
       notification = readFileSync(notified, "utf8").trim();

@@ -1,22 +1,16 @@
 import { reportLine } from "../../monitor/attention.js";
-import { heartbeatPass } from "../../monitor/heartbeat.js";
+import { heartbeatWith } from "../../api/monitor.js";
 import { Context } from "../../sessions/context.js";
 import { notificationLine } from "../../sessions/notify-view.js";
 import { flag, parseDeclared, str } from "../args.js";
 import { heartbeat as heartbeatDecl } from "../declarations/heartbeat.js";
 import { out, printJson } from "../output.js";
 
-/** Backoffs this short are waited for inside one heartbeat; longer ones wait for the next. */
-const INLINE_RESTART_WAIT_MS = 10_000;
-
 export async function main(argv: string[]): Promise<number> {
   const p = parseDeclared(heartbeatDecl, argv);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const report = await heartbeatPass(ctx, {
-      restart: flag(p, "restart"),
-      maxRestartWaitMs: INLINE_RESTART_WAIT_MS,
-    });
+    const report = await heartbeatWith(ctx, { restart: flag(p, "restart") });
     const attention = report.attention > 0 || report.monitor.warning !== null;
     if (flag(p, "json")) {
       printJson(report);

@@ -1,177 +1,59 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { topLevel } from "../../git/git.js";
-import { readPrd } from "../../prd/checklist-read.js";
-import { loopStatus } from "../../loop/items.js";
-import { LOOP_DEFAULTS, parseDur, type LoopSettings } from "../../loop/settings.js";
+import { loopWith, type LoopInput } from "../../api/launch.js";
 import { Context } from "../../sessions/context.js";
-import { launch, resolveCwd, type LaunchRequest } from "../../sessions/launch.js";
-import type { AgentName } from "../../agents/names.js";
-import { statusJson } from "../../sessions/view.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, intOption, list, parseDeclared, str, usageOf, type Parsed } from "../args.js";
-import { LOOP_AGENTS, loop as loopDecl } from "../declarations/loop.js";
+import { flag, list, parseDeclared, str, usageOf } from "../args.js";
+import { loop as loopDecl } from "../declarations/loop.js";
+import { reportMonitor } from "../launched.js";
 import { out, printJson } from "../output.js";
-import { sessionOptions } from "../session-options.js";
-import { startMonitorFor } from "../../monitor/autostart.js";
-
-export const USAGE = usageOf(loopDecl);
-
-const AGENTS: readonly AgentName[] = LOOP_AGENTS;
-
-function settingsFrom(p: Parsed, prd: string): LoopSettings {
-  const dur = (key: string): number | undefined => {
-    const v = str(p, key);
-    return v === undefined ? undefined : parseDur(key, v);
-  };
-  const timeoutMs = dur("timeout");
-  return {
-    prd,
-    ...(str(p, "check") !== undefined ? { check: str(p, "check") } : {}),
-    maxIterations: intOption(p, "max-iterations", 1, 100_000) ?? LOOP_DEFAULTS.maxIterations,
-    attempts: intOption(p, "attempts", 1, 1000) ?? LOOP_DEFAULTS.attempts,
-    iterationTimeoutMs: dur("iteration-timeout") ?? LOOP_DEFAULTS.iterationTimeoutMs,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    checkTimeoutMs: LOOP_DEFAULTS.checkTimeoutMs,
-    parallel: intOption(p, "parallel", 1, 64) ?? LOOP_DEFAULTS.parallel,
-    ...startSpacing(str(p, "start-spacing")),
-    noProgressLimit: LOOP_DEFAULTS.noProgressLimit,
-    ...(flag(p, "stop-on-failure") ? { stopOnFailure: true } : {}),
-    ...(list(p, "protect").length > 0 ? { protect: list(p, "protect") } : {}),
-  };
-}
-
-/** A protect glob is repo-relative: an absolute path or one leaving the tree can never match. */
-function checkGlob(g: string): void {
-  if (g.trim() === "" || g.startsWith("/") || g.split("/").includes("..")) {
-    throw new AgentmuxError(
-      "usage",
-      `--protect: expected a glob relative to the repository's top, got ${show(g)}`,
-      { hint: "--protect 'test/**' --protect 'check.sh'" },
-    );
-  }
-}
-
-const TEST_DIRS = ["test", "tests", "__tests__", "spec"];
-
-/**
- * Offer the test directories when nothing is protected beyond the check's own
- * files: not a default, because agents are told to write tests first and an
- * honest item may edit an existing test file.
- */
-function protectTip(cwd: string, globs: readonly string[] | undefined): string[] {
-  if (globs !== undefined && globs.length > 0) return [];
-  const dirs = TEST_DIRS.filter((d) => existsSync(join(cwd, d)));
-  if (dirs.length === 0) return [];
-  return [
-    `  tip:      ${dirs.map((d) => `--protect '${d}/**'`).join(" ")} makes deleting or rewriting existing tests "tampered"`,
-  ];
-}
-
-/** --start-spacing: 0 means no spacing and no jitter; jitter is at most half the spacing. */
-export function startSpacing(text: string | undefined): { spacingMs: number; jitterMs: number } {
-  if (text === undefined)
-    return { spacingMs: LOOP_DEFAULTS.spacingMs, jitterMs: LOOP_DEFAULTS.jitterMs };
-  const spacingMs = /^0+(\.0*)?[a-z]*$/i.test(text.trim()) ? 0 : parseDur("start-spacing", text);
-  return { spacingMs, jitterMs: Math.min(LOOP_DEFAULTS.jitterMs, Math.floor(spacingMs / 2)) };
-}
+import { sessionInput } from "../session-options.js";
 
 export async function main(argv: string[]): Promise<number> {
   const p = parseDeclared(loopDecl, argv);
   if (p.positionals.length > 0) {
     throw new AgentmuxError("usage", `unexpected argument ${show(p.positionals[0])}`, {
-      hint: `the PRD is given with --prd; usage: ${USAGE}`,
+      hint: `the PRD is given with --prd; usage: ${usageOf(loopDecl)}`,
     });
   }
-  const agentArg = str(p, "agent") ?? "codex";
-  if (!(AGENTS as readonly string[]).includes(agentArg)) {
-    throw new AgentmuxError(
-      "usage",
-      `Expected --agent of ${AGENTS.join(", ")}, got ${show(agentArg)}`,
-      {
-        hint: "any other command: --agent cmd -- your-command args",
-      },
-    );
+  const input: LoopInput = { args: p.rest, ...sessionInput(p) };
+  for (const [key, field] of [
+    ["prd", "prd"],
+    ["agent", "agent"],
+    ["check", "check"],
+    ["name", "name"],
+    ["cwd", "cwd"],
+    ["max-iterations", "maxIterations"],
+    ["attempts", "attempts"],
+    ["iteration-timeout", "iterationTimeout"],
+    ["timeout", "timeout"],
+    ["parallel", "parallel"],
+    ["start-spacing", "startSpacing"],
+  ] as const) {
+    const v = str(p, key);
+    if (v !== undefined) input[field] = v;
   }
-  const agent = agentArg as AgentName;
-  if (agent === "cmd" && p.rest.length === 0) {
-    throw new AgentmuxError("usage", "--agent cmd needs the command to run after --", {
-      hint: "agentmux loop --agent cmd --prd PRD.md -- ./my-agent.sh",
-    });
-  }
-  const cwd = resolveCwd(str(p, "cwd"));
-  const prdArg = str(p, "prd") ?? "PRD.md";
-  const settings = settingsFrom(p, prdArg);
-  if (settings.check !== undefined && settings.check.trim() === "") {
-    throw new AgentmuxError("usage", "--check: expected a command, got an empty string", {
-      hint: "--check 'npm test'",
-    });
-  }
-  // Before anything is recorded: a git repository (evidence is commits; without
-  // git every attempt would burn with no chance of success), and a PRD that
-  // exists, is inside the working tree and has items.
-  if ((await topLevel(cwd)) === null) {
-    throw new AgentmuxError(
-      "git",
-      `${show(cwd)} is not inside a git repository: a loop counts an item done only on commits`,
-      { hint: `git init (in ${cwd}), commit the PRD, then run the loop again` },
-    );
-  }
-  const prd = await readPrd(prdArg, { cwd });
-
-  const display = [
-    "agentmux loop",
-    `--prd ${prdArg}`,
-    `--agent ${agent}`,
-    ...(settings.check ? [`--check ${JSON.stringify(settings.check)}`] : []),
-    ...(p.rest.length > 0 ? ["--", ...p.rest] : []),
-  ].join(" ");
-  const req: LaunchRequest = {
-    agent,
-    kind: "loop",
-    loop: settings,
-    display,
-    name: str(p, "name"),
-    cwd,
-    extraArgs: agent === "cmd" ? [] : p.rest,
-    ...sessionOptions(p),
-  };
-  if (agent === "cmd") req.command = p.rest;
+  if (flag(p, "stop-on-failure")) input.stopOnFailure = true;
+  const protect = list(p, "protect");
+  if (protect.length > 0) input.protect = protect;
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    // The config's globs join the flag's, recorded in the spec: a restart judges by the same rules.
-    const globs = [...(ctx.config().loop?.protect ?? []), ...(settings.protect ?? [])];
-    for (const g of globs) checkGlob(g);
-    if (globs.length > 0) req.loop = { ...settings, protect: [...new Set(globs)] };
-    const { session, run } = await launch(ctx, req);
-    startMonitorFor(ctx, flag(p, "json"));
-    // The driver records the items too (and again before every iteration);
-    // doing it here lets `status` show them from the first moment.
-    const store = ctx.store();
-    store.syncLoopItems(
-      session.id,
-      prd.checklist.items.map((i, index) => ({
-        key: i.key,
-        text: i.text,
-        index,
-        checked: i.checked,
-      })),
-    );
+    const launched = await loopWith(ctx, input);
+    reportMonitor(ctx, launched, flag(p, "json"));
+    const s = launched.status;
     if (flag(p, "json")) {
-      const loop = loopStatus(store.listLoopItems(session.id), settings.attempts, 0);
-      printJson({ ...statusJson(session, run, 1, undefined), loop });
+      printJson(s);
       return 0;
     }
-    const total = prd.checklist.items.length;
-    const open = prd.checklist.items.filter((i) => !i.checked).length;
+    const total = launched.items?.total ?? 0;
+    const open = launched.items?.open ?? 0;
+    const check = input.check;
     out(
       [
-        `started loop ${session.name} (${agent}) over ${prd.relativePath}: ${open} of ${total} item${total === 1 ? "" : "s"} open${settings.check ? `, check: ${settings.check}` : ", no check (commits alone count)"}`,
-        `  progress: agentmux status ${session.name}`,
-        `  follow:   agentmux tail ${session.name} -f`,
-        `  attach:   agentmux attach ${session.name}   (detach with Ctrl-b d)`,
-        ...protectTip(cwd, req.loop?.protect),
+        `started loop ${s.name} (${s.agent}) over ${launched.items?.prd ?? input.prd ?? "PRD.md"}: ${open} of ${total} item${total === 1 ? "" : "s"} open${check ? `, check: ${check}` : ", no check (commits alone count)"}`,
+        `  progress: agentmux status ${s.name}`,
+        `  follow:   agentmux tail ${s.name} -f`,
+        `  attach:   agentmux attach ${s.name}   (detach with Ctrl-b d)`,
+        ...(launched.protectTip ?? []),
       ].join("\n"),
     );
     return 0;

@@ -1,37 +1,14 @@
 import { Context } from "../../sessions/context.js";
-import { findSession } from "../../sessions/control.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import { statusJson, type StatusJson } from "../../sessions/view.js";
-import { loopStatus } from "../../loop/items.js";
-import { notificationLine, notificationView } from "../../sessions/notify-view.js";
-import { sessionFlags } from "../../monitor/flags.js";
+import { statusWith } from "../../api/status.js";
+import type { StatusJson } from "../../sessions/view.js";
+import { usageText } from "../../usage/format.js";
+import { notificationLine } from "../../sessions/notify-view.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { status as statusDecl } from "../declarations/status.js";
 import { warnMonitor } from "./ls.js";
 import { durationCell, out, outcome, printJson } from "../output.js";
 
 const USAGE = usageOf(statusDecl);
-
-export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
-  const session = findSession(ctx, name);
-  const spec = session.spec;
-  const panes = await ctx.tmux(spec.socket).listPanes();
-  const view = await refreshSession(ctx, session, panes);
-  const pane = panes.find((p) => p.sessionName === session.name);
-  const loop =
-    spec.loop === undefined
-      ? undefined
-      : loopStatus(
-          ctx.store().listLoopItems(session.id),
-          spec.loop.attempts,
-          ctx.store().countIterations({ sessionId: session.id }),
-        );
-  return {
-    ...statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop),
-    notifications: ctx.store().sessionNotifications(session.id).map(notificationView),
-    ...sessionFlags(ctx.store(), ctx.config(), view.session, view.run),
-  };
-}
 
 const MARKS: Readonly<Record<string, string>> = {
   done: "x",
@@ -44,6 +21,7 @@ const MARKS: Readonly<Record<string, string>> = {
 
 /** The items of a loop, one per line: box, state, attempts, commits, check, reason. */
 export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
+  const total = usageText(loop.usage ?? null);
   const lines = [
     `  items     ${loop.done}/${loop.total} done, ${loop.failed} failed, ${loop.pending} to go · ${loop.iteration ?? 0} iteration(s)${loop.currentItem ? ` · now: ${loop.currentItem}` : ""}`,
   ];
@@ -52,8 +30,26 @@ export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
     const facts = `${i.state}, ${i.attempts} attempt(s), ${i.commits} commit(s)${check}`;
     lines.push(`   [${MARKS[i.state] ?? " "}] ${i.text}`);
     lines.push(`       ${facts}${i.reason && i.state !== "pending" ? ` — ${i.reason}` : ""}`);
+    const used = usageText(i.usage ?? null);
+    if (used) lines.push(`       ${used}`);
   }
+  if (total) lines.push(`  loop usage ${total}`);
   return lines;
+}
+
+/** Tokens, cost and its basis; says "not reported" rather than showing 0. */
+function usageLine(u: StatusJson["usage"]): string {
+  if (!u) return "not reported by the agent";
+  const text = usageText(u) ?? "no token counts";
+  const extra = [
+    u.reasoning ? `${u.reasoning} reasoning` : null,
+    u.cacheCreation ? `${u.cacheCreation} cache writes` : null,
+    u.model,
+    u.cost.basis === "none"
+      ? "cost unknown (no price for this model in the config)"
+      : `cost ${u.cost.basis}`,
+  ].filter((x) => x !== null);
+  return `${text}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
 }
 
 export function renderStatus(s: StatusJson): string {
@@ -84,6 +80,9 @@ export function renderStatus(s: StatusJson): string {
       }
     }
   }
+  // Agents that never report usage (cmd, demo) get no line rather than "not reported" each time.
+  const reports = s.agent === "codex" || s.agent === "claude";
+  if (s.usage || (s.usage === null && reports)) lines.push(`  usage     ${usageLine(s.usage)}`);
   if (s.loop) lines.push(...renderLoop(s.loop));
   if (s.diagnosis) {
     lines.push(`  diagnosis ${s.diagnosis.code}: ${s.diagnosis.summary}`);
@@ -104,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const s = await statusOf(ctx, name);
+    const s = await statusWith(ctx, name);
     if (flag(p, "json")) printJson(s);
     else {
       out(renderStatus(s));

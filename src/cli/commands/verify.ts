@@ -1,10 +1,6 @@
 import { Context } from "../../sessions/context.js";
-import { findSession } from "../../sessions/control.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import { runEvidence } from "../../sessions/run-evidence.js";
-import { changesSinceEnd, type RecordedEvidence, type SinceEnd } from "../../verify/since.js";
-import { decideVerdict } from "../../verify/verdict.js";
-import { AgentmuxError } from "../../util/errors.js";
+import { verifyWith } from "../../api/sessions.js";
+import type { RecordedEvidence, SinceEnd } from "../../verify/since.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { verify as verifyDecl } from "../declarations/verify.js";
 import { out, printJson } from "../output.js";
@@ -16,37 +12,17 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const session = findSession(ctx, name);
-    const { run } = await refreshSession(ctx, session);
-    if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-    const spec = session.spec;
-    const finished = run.state !== "starting" && run.state !== "running";
-    // A finished run is judged on its record; one still going (or recorded without evidence) live.
-    const recorded: RecordedEvidence | null = finished ? run.evidence : null;
-    const evidence: RecordedEvidence = recorded ?? (await runEvidence(spec, run));
-    const since = recorded ? await changesSinceEnd(spec.cwd, recorded) : null;
-    const verdict = finished
-      ? decideVerdict({ exitCode: run.exitCode, signal: run.signal, evidence })
-      : null;
+    const v = await verifyWith(ctx, name);
+    const { verdict, evidence } = v;
     if (flag(p, "json")) {
-      printJson({
-        name,
-        run: run.runNo,
-        state: run.state,
-        exitCode: run.exitCode,
-        signal: run.signal,
-        verdict,
-        judged: recorded ? "at-end" : "now",
-        evidence,
-        since,
-      });
+      printJson(v);
     } else {
       out(
         [
-          `${name}: ${verdict ?? `${run.state} (not finished: evidence so far)`}`,
+          `${name}: ${verdict ?? `${v.state} (not finished: evidence so far)`}`,
           evidence.isRepo
-            ? `  since ${run.startCommit?.slice(0, 8) ?? "the first commit"}: ${evidence.commits.length} commit(s), ${evidence.filesChanged.length} file(s) changed, ${evidence.uncommitted.length} uncommitted`
-            : `  ${spec.cwd} is not a git repository: nothing to verify`,
+            ? `  since ${v.startCommit?.slice(0, 8) ?? "the first commit"}: ${evidence.commits.length} commit(s), ${evidence.filesChanged.length} file(s) changed, ${evidence.uncommitted.length} uncommitted`
+            : `  ${v.cwd} is not a git repository: nothing to verify`,
           ...evidence.commits.map((c) => `  ${c.sha.slice(0, 8)} ${c.subject}`),
           ...evidence.uncommitted.slice(0, 20).map((f) => `  uncommitted: ${f}`),
           ...(evidence.prd?.ticks ?? []).map(
@@ -54,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
               `  ticked "${t.text}": ${t.backed ? `commit ${t.commits.map((c) => c.slice(0, 8)).join(", ")}` : `NO COMMIT behind it${t.why ? ` (${t.why})` : ""}`}`,
           ),
           ...(evidence.prd?.removed ?? []).map((t) => `  removed "${t}": no longer in the PRD`),
-          ...(recorded ? sinceLines(run.endedAt, recorded, since) : []),
+          ...(v.judged === "at-end" ? sinceLines(v.endedAt, evidence, v.since) : []),
         ].join("\n"),
       );
     }

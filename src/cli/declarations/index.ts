@@ -10,12 +10,15 @@ import { kill } from "./kill.js";
 import { loop } from "./loop.js";
 import { ls } from "./ls.js";
 import { notify } from "./notify.js";
+import { mcp } from "./mcp.js";
 import { restart } from "./restart.js";
 import { rm } from "./rm.js";
 import { run } from "./run.js";
 import { status } from "./status.js";
 import { tail } from "./tail.js";
+import { usage } from "./usage.js";
 import { verify } from "./verify.js";
+import { wait } from "./wait.js";
 import { watch } from "./watch.js";
 
 /**
@@ -27,6 +30,7 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   loop,
   ls,
   status,
+  wait,
   tail,
   attach,
   kill,
@@ -34,9 +38,11 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   restart,
   rm,
   verify,
+  usage,
   heartbeat,
   watch,
   notify,
+  mcp,
   demo,
   doctor,
   completion,

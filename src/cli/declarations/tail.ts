@@ -21,5 +21,12 @@ escape sequences stripped.`,
       type: "boolean",
       description: "keep following until the run ends",
     },
+    {
+      long: "offset",
+      type: "string",
+      value: "BYTES",
+      description:
+        "the output from this byte of the log instead; --json gives nextOffset to go on from",
+    },
   ],
 };
