@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { buildWeb } from "./build-web.mjs";
 
 const out = "dist/bin";
 rmSync(out, { recursive: true, force: true });
@@ -36,6 +37,7 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+await buildWeb();
 
 writeFileSync(
   join(out, "main.js"),

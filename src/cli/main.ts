@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
+  web: () => import("./commands/web.js"),
   _finish: () => import("./commands/finish.js"),
   _loop: () => import("./commands/loop-driver.js"),
 };
@@ -42,6 +43,7 @@ Usage:
   agentmux verify <name>               re-check with git what the latest run changed
   agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
   agentmux watch                       the monitor, continuously (events, not polling)
+  agentmux web [--port N] [--open]     the dashboard in the browser (loopback, token in the URL)
   agentmux demo                        try it with the built-in demo agent (no API key)
   agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
 

@@ -1,0 +1,92 @@
+import type { Session } from "./types.js";
+
+/** Pure helpers for the page: words, ages, order. No DOM here (unit-tested under node). */
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "-";
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d${h % 24}h`;
+}
+
+/** "3m ago" from an ISO time. */
+export function age(iso: string | null | undefined, now: number): string {
+  if (!iso) return "-";
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return "-";
+  return `${duration(Math.max(0, now - t))} ago`;
+}
+
+/** A running session's duration grows while the page is open; a finished one is fixed. */
+export function liveDuration(s: Session, now: number, loadedAt: number): number | null {
+  if (s.durationMs === null) return null;
+  return s.endedAt === null && isLive(s.state) ? s.durationMs + (now - loadedAt) : s.durationMs;
+}
+
+const LIVE = new Set(["starting", "running", "stalled", "queued", "paused"]);
+export function isLive(state: string): boolean {
+  return LIVE.has(state);
+}
+
+const ATTENTION_STATES = new Set(["failed", "lost", "stalled", "errored"]);
+const ATTENTION_VERDICTS = new Set(["unverified", "failed"]);
+
+/** Needs a person: it failed, was lost, stalled, gave up restarting, or claims work git cannot find. */
+export function needsAttention(s: Session): boolean {
+  if (s.attention !== undefined) return s.attention;
+  return ATTENTION_STATES.has(s.state) || ATTENTION_VERDICTS.has(s.verdict ?? "");
+}
+
+function rank(s: Session): number {
+  if (needsAttention(s)) return 0;
+  if (isLive(s.state)) return 1;
+  if (s.foreign) return 3;
+  return 2;
+}
+
+/** Attention first, then live ones, then finished, then foreign; newest first within each. */
+export function ordered(list: readonly Session[]): Session[] {
+  return [...list].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (b.startedAt ?? "").localeCompare(a.startedAt ?? "") ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** The state shown: a successful exit says "done"; a stalled or errored mark wins over "running". */
+export function stateWord(s: Session): string {
+  if (s.state === "failed" && s.exitCode !== null) return `failed (${s.exitCode})`;
+  if (s.state === "failed" && s.signal) return `failed (${s.signal})`;
+  return s.state;
+}
+
+export function fixOf(s: Session): string | null {
+  if (s.fix) return s.fix;
+  if (s.diagnosis?.fix) return s.diagnosis.fix;
+  if (s.state === "lost" || s.state === "failed") return `agentmux restart ${s.name}`;
+  return null;
+}
+
+/** Tokens and cost in a few characters: "12.3k tok · $0.41". */
+export function usageText(u: Record<string, unknown> | null | undefined): string | null {
+  if (!u) return null;
+  const num = (k: string): number | null => {
+    const v = u[k];
+    return typeof v === "number" ? v : null;
+  };
+  const total =
+    num("totalTokens") ??
+    (num("inputTokens") !== null || num("outputTokens") !== null
+      ? (num("inputTokens") ?? 0) + (num("outputTokens") ?? 0)
+      : null);
+  const cost = num("costUsd") ?? num("cost");
+  const parts: string[] = [];
+  if (total !== null) parts.push(`${total >= 1000 ? `${(total / 1000).toFixed(1)}k` : total} tok`);
+  if (cost !== null) parts.push(`$${cost.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
