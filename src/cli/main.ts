@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   loop: () => import("./commands/loop.js"),
   ls: () => import("./commands/ls.js"),
   status: () => import("./commands/status.js"),
+  wait: () => import("./commands/wait.js"),
   tail: () => import("./commands/tail.js"),
   attach: () => import("./commands/attach.js"),
   kill: () => import("./commands/kill.js"),
@@ -35,6 +36,7 @@ Usage:
                                        work a PRD checklist item by item, each verified with git
   agentmux ls [--all]                  sessions on the socket (agentmux's and foreign ones)
   agentmux status <name>               state, exit, evidence, verdict, diagnosis
+  agentmux wait <name> [--timeout DUR] until the current run ends; exit status says how
   agentmux tail <name> [-n N] [-f]     the session's output
   agentmux attach <name>               attach to its tmux session
   agentmux kill <name>                 stop it (TERM, grace, KILL); output stays readable

@@ -1,31 +1,11 @@
 import { Context } from "../../sessions/context.js";
-import { findSession } from "../../sessions/control.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
-import { statusJson, type StatusJson } from "../../sessions/view.js";
-import { loopStatus } from "../../loop/items.js";
+import { statusWith } from "../../api/status.js";
+import type { StatusJson } from "../../sessions/view.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { warnMonitor } from "./ls.js";
 import { formatDuration, out, outcome, printJson } from "../output.js";
 
 const USAGE = "agentmux status <name> [--json]";
-
-export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
-  const session = findSession(ctx, name);
-  const spec = session.spec as SessionSpec;
-  const panes = await ctx.tmux(spec.socket).listPanes();
-  const view = await refreshSession(ctx, session, panes);
-  const pane = panes.find((p) => p.sessionName === session.name);
-  const loop =
-    spec.loop === undefined
-      ? undefined
-      : loopStatus(
-          ctx.store().listLoopItems(session.id),
-          spec.loop.attempts,
-          ctx.store().countIterations({ sessionId: session.id }),
-        );
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
-}
 
 const MARKS: Readonly<Record<string, string>> = {
   done: "x",
@@ -96,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const s = await statusOf(ctx, name);
+    const s = await statusWith(ctx, name);
     if (flag(p, "json")) printJson(s);
     else {
       out(renderStatus(s));
