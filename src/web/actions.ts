@@ -1,21 +1,20 @@
-import { listAll } from "../cli/commands/ls.js";
-import { statusOf } from "../cli/commands/status.js";
-import { startMonitorFor } from "../monitor/autostart.js";
-import { run } from "../process/run.js";
+import { loopWith, runWith, type LoopInput, type RunInput } from "../api/launch.js";
+import { listWith } from "../api/list.js";
+import { killWith, removeWith, restartWith, type RemoveJson } from "../api/sessions.js";
+import { statusWith } from "../api/status.js";
 import type { Context } from "../sessions/context.js";
-import { findSession, killSession, removeSession, restartSession } from "../sessions/control.js";
+import { findSession } from "../sessions/control.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { validateName } from "../sessions/names.js";
 import { refreshSession } from "../sessions/reconcile.js";
 import type { SessionSpec } from "../sessions/spec.js";
-import { statusJson, type StatusJson } from "../sessions/view.js";
-import { mainJs } from "../util/paths.js";
-import { AgentmuxError, show, type ErrorCode } from "../util/errors.js";
+import type { StatusJson } from "../sessions/view.js";
+import { AgentmuxError, show } from "../util/errors.js";
 
 /**
- * What the dashboard can do, each through the code the CLI runs for the same
- * command, so a session looks and behaves the same from both. Names from
- * URLs are checked by the CLI's own name rule before anything is looked up.
+ * What the dashboard can do: the library's use cases (src/api), the same
+ * functions the CLI commands call, so a session looks and behaves the same
+ * from both. Names from URLs must pass the CLI's name rule first.
  */
 
 export function sessionName(raw: string): string {
@@ -24,35 +23,37 @@ export function sessionName(raw: string): string {
 
 /** `ls --json`. */
 export function list(ctx: Context, all = false): Promise<StatusJson[]> {
-  return listAll(ctx, { all });
+  return listWith(ctx, { all });
 }
 
 /** `status --json`. */
 export function status(ctx: Context, name: string): Promise<StatusJson> {
-  return statusOf(ctx, sessionName(name));
+  return statusWith(ctx, sessionName(name));
 }
 
 /** `kill --json`. */
-export async function kill(ctx: Context, name: string): Promise<StatusJson> {
-  const view = await killSession(ctx, sessionName(name));
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, undefined);
+export function kill(ctx: Context, name: string): Promise<StatusJson> {
+  return killWith(ctx, sessionName(name));
 }
 
 /** `restart --json`. */
 export async function restart(ctx: Context, name: string): Promise<StatusJson> {
-  const { session, run: r } = await restartSession(ctx, sessionName(name));
-  startMonitorFor(ctx, true);
-  return statusJson(session, r, r.runNo, undefined);
+  return (await restartWith(ctx, sessionName(name))).status;
 }
 
 /** `rm [--purge] --json`. */
-export async function remove(
-  ctx: Context,
-  name: string,
-  purge: boolean,
-): Promise<{ removed: string[]; purged: boolean }> {
-  await removeSession(ctx, sessionName(name), { purge });
-  return { removed: [name], purged: purge };
+export function remove(ctx: Context, name: string, purge: boolean): Promise<RemoveJson> {
+  return removeWith(ctx, [sessionName(name)], purge);
+}
+
+/** `run --json`: the body's fields as the library's RunInput (the command of a cmd agent as args). */
+export async function startRun(ctx: Context, input: RunInput): Promise<StatusJson> {
+  return (await runWith(ctx, input)).status;
+}
+
+/** `loop --json`. */
+export async function startLoop(ctx: Context, input: LoopInput): Promise<StatusJson> {
+  return (await loopWith(ctx, input)).status;
 }
 
 // Long enough for a paste, short enough that nobody mistakes the box for a file upload.
@@ -86,80 +87,4 @@ export async function sendInput(ctx: Context, name: string, text: string): Promi
     );
   }
   await ctx.tmux((session.spec as SessionSpec).socket).sendLine(session.name, text);
-}
-
-export interface RunForm {
-  agent: string;
-  prompt?: string;
-  cwd?: string;
-  name?: string;
-  /** cmd agent: the command, one argv element each. */
-  command?: string[];
-}
-
-export interface LoopForm {
-  agent?: string;
-  prd?: string;
-  check?: string;
-  cwd?: string;
-  name?: string;
-}
-
-/**
- * Starting a session goes through the CLI itself (`agentmux run|loop ... --json`):
- * its parsing and checks of agent, name, cwd, PRD and options are the
- * contract, and a form must not be able to do what the command line cannot.
- * Values go as `--opt=value` argv elements and the prompt on stdin, so text
- * that starts with "-" is never taken for an option.
- */
-export function runArgv(form: RunForm): { args: string[]; input?: string } {
-  const args = ["run", form.agent];
-  if (form.name !== undefined) args.push(`--name=${form.name}`);
-  if (form.cwd !== undefined) args.push(`--cwd=${form.cwd}`);
-  if (form.prompt !== undefined) args.push("--prompt-file=-");
-  args.push("--json");
-  if (form.command !== undefined) args.push("--", ...form.command);
-  return form.prompt === undefined ? { args } : { args, input: form.prompt };
-}
-
-export function loopArgv(form: LoopForm): { args: string[] } {
-  const args = ["loop"];
-  for (const key of ["agent", "prd", "check", "cwd", "name"] as const) {
-    const v = form[key];
-    if (v !== undefined) args.push(`--${key}=${v}`);
-  }
-  args.push("--json");
-  return { args };
-}
-
-/** Runs `agentmux ARGS` with this server's environment and socket; its --json answer or its error. */
-export async function viaCli(
-  ctx: Context,
-  socketFlag: string | undefined,
-  call: { args: string[]; input?: string },
-): Promise<StatusJson> {
-  const args = [...call.args];
-  if (socketFlag !== undefined) args.splice(1, 0, `--socket=${socketFlag}`);
-  const res = await run(process.execPath, [mainJs, ...args], {
-    env: ctx.env,
-    timeoutMs: 60_000,
-    ...(call.input === undefined ? {} : { input: call.input }),
-  });
-  let answer: unknown;
-  try {
-    answer = JSON.parse(res.stdout);
-  } catch {
-    throw new AgentmuxError(
-      "internal",
-      `agentmux ${call.args[0] ?? ""} answered no JSON (exit ${String(res.exitCode)}): ${res.stderr.trim()}`,
-    );
-  }
-  const error = (answer as { error?: { code: ErrorCode; message: string; hint?: string } }).error;
-  if (error)
-    throw new AgentmuxError(
-      error.code,
-      error.message,
-      error.hint === undefined ? {} : { hint: error.hint },
-    );
-  return answer as StatusJson;
 }

@@ -132,6 +132,19 @@ export function field(
   return v;
 }
 
+/** A list-of-strings field (argv elements, one each): absent is an empty list. */
+export function argvField(body: Record<string, unknown>, key: string): string[] {
+  const v = body[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
+    throw new AgentmuxError(
+      "bad-value",
+      `${key}: expected a list of argv elements, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
 /** Starts a server-sent event stream; comments every 20 s keep proxies and sockets from idling out. */
 export function startEvents(res: ServerResponse): {
   send(event: string, data: string, id?: string): void;

@@ -44,14 +44,12 @@ export async function main(argv: string[]): Promise<number> {
   const bind = str(p, "bind") ?? "127.0.0.1";
   const ctx = new Context({ socket: str(p, "socket") });
   const token = newToken();
-  const socketFlag = str(p, "socket");
   const server = await startServer({
     ctx,
     bind,
     port,
     token,
     publicDir: join(packageRoot, "dist", "web", "public"),
-    ...(socketFlag === undefined ? {} : { socketFlag }),
   }).catch((e: NodeJS.ErrnoException) => {
     ctx.close();
     if (e.code === "EADDRINUSE") {

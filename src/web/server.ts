@@ -1,15 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { LoopInput, RunInput } from "../api/launch.js";
 import type { Context } from "../sessions/context.js";
 import { findSession } from "../sessions/control.js";
 import { AgentmuxError } from "../util/errors.js";
 import * as actions from "./actions.js";
 import { history } from "./history.js";
-import { Router, field, readJson, sendError, sendFailure, sendJson, startEvents } from "./http.js";
+import {
+  Router,
+  argvField,
+  field,
+  readJson,
+  sendError,
+  sendFailure,
+  sendJson,
+  startEvents,
+} from "./http.js";
 import { PaneStream } from "./pane-stream.js";
 import { allowedHosts, bearerMatches, hostPart, originAllowed } from "./security.js";
 import { serveStatic } from "./static.js";
-import { StoreChanges } from "./store-changes.js";
+import { StoreFeed } from "./store-changes.js";
 
 export interface WebOptions {
   ctx: Context;
@@ -18,8 +28,6 @@ export interface WebOptions {
   /** 0 = any free port. */
   port: number;
   token: string;
-  /** The --socket flag the server was started with, handed on to the CLI it runs. */
-  socketFlag?: string;
   /** The built page (dist/web/public). */
   publicDir: string;
 }
@@ -39,7 +47,7 @@ export interface WebServer {
  */
 export async function startServer(opts: WebOptions): Promise<WebServer> {
   const { ctx } = opts;
-  const changes = new StoreChanges(() => ctx.store());
+  const changes = new StoreFeed(() => ctx.store());
   const streams = new Set<{ end(): void }>();
   let hosts = new Set<string>();
 
@@ -84,30 +92,25 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
     })
     .add("POST", "/api/runs", async (req, res) => {
       const body = await readJson(req);
-      const command = body.command;
-      if (
-        command !== undefined &&
-        !(Array.isArray(command) && command.every((c) => typeof c === "string"))
-      ) {
-        throw new AgentmuxError("bad-value", "command: expected a list of argv elements");
-      }
-      const form: actions.RunForm = { agent: field(body, "agent", true) };
+      const input: RunInput = {
+        agent: field(body, "agent", true),
+        args: argvField(body, "command"),
+      };
       for (const k of ["prompt", "cwd", "name"] as const) {
         const v = field(body, k);
-        if (v !== undefined) form[k] = v;
+        if (v !== undefined) input[k] = v;
       }
-      if (command !== undefined && command.length > 0) form.command = command;
-      sendJson(res, 201, await actions.viaCli(ctx, opts.socketFlag, actions.runArgv(form)));
+      sendJson(res, 201, await actions.startRun(ctx, input));
       changes.notify();
     })
     .add("POST", "/api/loops", async (req, res) => {
       const body = await readJson(req);
-      const form: actions.LoopForm = {};
+      const input: LoopInput = { args: argvField(body, "command") };
       for (const k of ["agent", "prd", "check", "cwd", "name"] as const) {
         const v = field(body, k);
-        if (v !== undefined) form[k] = v;
+        if (v !== undefined) input[k] = v;
       }
-      sendJson(res, 201, await actions.viaCli(ctx, opts.socketFlag, actions.loopArgv(form)));
+      sendJson(res, 201, await actions.startLoop(ctx, input));
       changes.notify();
     })
     .add("GET", "/api/events", (req, res) => {
