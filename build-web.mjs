@@ -48,6 +48,7 @@ export async function buildWeb() {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>agentmux</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/style.css">
 <script type="module" src="/app.js"></script>
 </head>

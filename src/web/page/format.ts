@@ -90,3 +90,18 @@ export function usageText(u: Record<string, unknown> | null | undefined): string
   if (cost !== null) parts.push(`$${cost.toFixed(2)}`);
   return parts.length > 0 ? parts.join(" · ") : null;
 }
+
+/** A time, short: "16:31:04" today, "Dec 6 16:31" on another day. */
+export function when(iso: string | null | undefined, now: number): string {
+  if (!iso) return "-";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "-";
+  const time = d.toLocaleTimeString([], {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
+  if (d.toDateString() === new Date(now).toDateString()) return time;
+  return `${d.toLocaleDateString([], { month: "short", day: "numeric" })} ${time.slice(0, 5)}`;
+}

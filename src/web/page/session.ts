@@ -1,6 +1,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, subscribe } from "./api.js";
-import { age, duration, fixOf, isLive, liveDuration, stateWord, usageText } from "./format.js";
+import {
+  age,
+  duration,
+  fixOf,
+  isLive,
+  liveDuration,
+  stateWord,
+  usageText,
+  when,
+} from "./format.js";
 import { html, link, navigate } from "./html.js";
 import type { PaneTerminal } from "./terminal.js";
 import type { History, Iteration, Session } from "./types.js";
@@ -348,7 +357,7 @@ function Runs({ hist }: { hist: History }) {
                 <td>${r.run}</td>
                 <td><span class=${`badge ${r.state}`}>${r.state}</span></td>
                 <td>${r.exitCode ?? r.signal ?? "-"}</td>
-                <td>${new Date(r.startedAt).toLocaleString()}</td>
+                <td>${when(r.startedAt, Date.now())}</td>
                 <td>
                   ${r.endedAt ? duration(Date.parse(r.endedAt) - Date.parse(r.startedAt)) : "…"}
                 </td>
@@ -377,7 +386,7 @@ function Notifications({ hist }: { hist: History }) {
           html`<li>
             <span class=${`badge ${n.state}`}>${n.state}</span> run ${n.run} · ${n.channel} ·
             ${n.attempts}
-            attempt(s)${n.deliveredAt ? ` · delivered ${new Date(n.deliveredAt).toLocaleTimeString()}` : ""}${n.lastError ? html` · <span class="error">${n.lastError}</span>` : ""}
+            attempt(s)${n.deliveredAt ? ` · delivered ${when(n.deliveredAt, Date.now())}` : ""}${n.lastError ? html` · <span class="error">${n.lastError}</span>` : ""}
           </li>`,
       )}
     </ul>

@@ -26,7 +26,8 @@ export function openTerminal(
     cols: COLS,
     rows: 24,
     scrollback: 10_000,
-    fontSize: 13,
+    // Phones scroll the 80 columns sideways; a smaller font keeps most in view.
+    fontSize: window.innerWidth < 600 ? 11 : 13,
     fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace",
     convertEol: false,
     disableStdin: true,
