@@ -314,6 +314,10 @@ try {
     if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
     if (want("heartbeat")) await m.benchHeartbeatWall(report);
   }
+  if (want("web")) {
+    const { benchWeb } = await import("./web.mjs");
+    await benchWeb(report);
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });
