@@ -329,7 +329,19 @@ export async function benchWeb(report) {
     } catch {
       // no server left
     }
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    // Supervisors whose panes just went away still write their exit records.
+    const mentioning = () =>
+      readdirSync("/proc").filter((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(tmp);
+        } catch {
+          return false;
+        }
+      });
+    await until("the supervisors to leave", () => mentioning().length === 0, 30_000).catch(
+      () => undefined,
+    );
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
