@@ -18,6 +18,8 @@ export { tail, type TailInput, type TailJson } from "./tail.js";
 export { wait, waitExitCode, WAIT_EXIT, type WaitInput, type WaitResult } from "./wait.js";
 export { events, type EventsOptions, type SessionEvent } from "./events.js";
 export { heartbeat, doctor, type DoctorJson } from "./monitor.js";
+export { usage, type UsageInput, type UsageReport, type UsageGroup } from "./usage.js";
+export type { UsageJson, Cost, CostBasis, Tokens } from "../usage/types.js";
 export { AgentmuxError, isAgentmuxError, type ErrorCode } from "../util/errors.js";
 export type { StatusJson, LoopView } from "../sessions/view.js";
 export type { Diagnosis, Evidence, RunState, Verdict } from "../sessions/types.js";

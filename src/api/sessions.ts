@@ -11,6 +11,7 @@ import { decideVerdict } from "../verify/verdict.js";
 import { withContext, type ApiOptions } from "./context.js";
 import { nameOf } from "./inputs.js";
 import { monitorFor, type Launched } from "./monitor-start.js";
+import { withUsage } from "./usage-of.js";
 
 /** The shape of `verify --json`. */
 export interface VerifyJson {
@@ -56,7 +57,8 @@ export function verify(opts: ApiOptions & { name: string }): Promise<VerifyJson>
 
 export async function killWith(ctx: Context, name: string): Promise<StatusJson> {
   const view = await killSession(ctx, nameOf(name));
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, undefined);
+  const status = statusJson(view.session, view.run, view.run?.runNo ?? 0, undefined);
+  return withUsage(ctx, status, view.session, view.run);
 }
 
 /** `kill --json`: TERM, grace, KILL; resolves once the run is settled (killed). */

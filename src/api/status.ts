@@ -8,6 +8,7 @@ import type { SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import { withContext, type ApiOptions } from "./context.js";
 import { nameOf } from "./inputs.js";
+import { withUsage } from "./usage-of.js";
 
 /** The status of a session already found (and a pane list, when the caller has one). */
 export async function statusOfSession(
@@ -27,7 +28,8 @@ export async function statusOfSession(
           spec.loop.attempts,
           ctx.store().countIterations({ sessionId: session.id }),
         );
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
+  const status = statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
+  return withUsage(ctx, status, view.session, view.run);
 }
 
 export async function statusWith(ctx: Context, name: string): Promise<StatusJson> {

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   restart: () => import("./commands/restart.js"),
   rm: () => import("./commands/rm.js"),
   verify: () => import("./commands/verify.js"),
+  usage: () => import("./commands/usage.js"),
   demo: () => import("./commands/demo.js"),
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
@@ -43,6 +44,7 @@ Usage:
   agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
   agentmux rm <name> [--purge]         remove a finished session
   agentmux verify <name>               re-check with git what the latest run changed
+  agentmux usage [--since DUR] [--by session|agent|day]   tokens and cost the agents reported
   agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
   agentmux watch                       the monitor, continuously (events, not polling)
   agentmux web [--port N] [--open]     the dashboard in the browser (loopback, token in the URL)
