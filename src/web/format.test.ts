@@ -66,6 +66,9 @@ describe("the page's words", () => {
     [{}, null],
     [{ inputTokens: 1000, outputTokens: 234 }, "1.2k tok"],
     [{ totalTokens: 12, costUsd: 0.4 }, "12 tok · $0.40"],
+    [{ input: 12000, output: 345, cost: { usd: 0.4123, basis: "reported" } }, "12.3k tok · $0.41"],
+    [{ input: 10, output: null, cost: { usd: 0.01, basis: "estimated" } }, "10 tok · ~$0.01"],
+    [{ input: null, output: null, cost: { usd: null, basis: "none" } }, null],
   ])("usage %j -> %j", (u, text) => {
     expect(usageText(u)).toBe(text);
   });

@@ -6,7 +6,7 @@ import { sessionName } from "./actions.js";
  * What the session page shows beside `status --json`: every run and how it
  * ended, a loop's iterations, and the notifications with their delivery
  * state. Notification targets are left out: a webhook URL can carry a secret.
- * Fields other parts of agentmux add to a row (token usage, cost) pass through.
+ * Tokens and cost come with each run and iteration that reported them (null: unknown).
  */
 export interface HistoryJson {
   runs: Record<string, unknown>[];
@@ -32,11 +32,19 @@ export function history(ctx: Context, name: string): HistoryJson {
   const runs = rows.map((r) => {
     const out: Record<string, unknown> = { run: r.runNo };
     for (const [k, v] of Object.entries(r)) if (!RUN_HIDDEN.has(k) && k !== "evidence") out[k] = v;
+    out.usage = store.runUsage(r.id);
     out.commits = r.evidence?.commits.length ?? null;
     out.filesChanged = r.evidence?.filesChanged.length ?? null;
     return out;
   });
-  const iterations = store.listIterations(session.id).map((i) => ({
+  // The usage rows are the finished iterations', in the same order (by id).
+  const usageOf = new Map<number, unknown>();
+  const usages = store.iterationUsage(session.id);
+  const iterRows = store.listIterations(session.id);
+  iterRows
+    .filter((i) => i.outcome !== "running")
+    .forEach((i, n) => usageOf.set(i.id, usages[n]?.usage ?? null));
+  const iterations = iterRows.map((i) => ({
     run: runNo.get(i.runId) ?? null,
     item: i.itemText,
     itemIndex: i.itemIndex,
@@ -49,7 +57,7 @@ export function history(ctx: Context, name: string): HistoryJson {
     outcome: i.outcome,
     counted: i.counted,
     reason: i.reason,
-    ...passThrough(i, ["usage", "tokens", "cost", "costUsd"]),
+    usage: usageOf.get(i.id) ?? null,
   }));
   const notifications = rows.flatMap((r) =>
     store.listNotifications(r.id).map((n) => ({
@@ -63,10 +71,4 @@ export function history(ctx: Context, name: string): HistoryJson {
     })),
   );
   return { runs, iterations, notifications };
-}
-
-function passThrough(row: object, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (k in row) out[k] = (row as Record<string, unknown>)[k];
-  return out;
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { World, waitFor } from "../helpers/cli.js";
-import { tempRepo } from "../helpers/git.js";
+import { FAKE_AGENT, World, waitFor } from "../helpers/cli.js";
+import { git, tempRepo } from "../helpers/git.js";
 import { tempDir } from "../helpers/tmp.js";
 import { CHROMIUM, browserAvailable, webServer, type TestServer } from "../helpers/web.js";
 
@@ -215,6 +215,40 @@ describe.skipIf(!browserAvailable)("agentmux web in a browser", () => {
       "/api/sessions/again/history",
     );
     expect(hist.runs.map((r) => r.run)).toEqual([1, 2]);
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it("shows a loop started from the form: its items, iterations and evidence", async () => {
+    const w = new World();
+    const repo = tempRepo();
+    writeFileSync(join(repo, "PRD.md"), "# PRD\n\n- [ ] Add the greeting\n- [ ] Document it\n");
+    git(repo, "add", "PRD.md");
+    git(repo, "commit", "-q", "-m", "PRD");
+    const web = await webServer(w);
+    const started = await web.api("/api/loops", {
+      body: {
+        agent: "cmd",
+        name: "greet",
+        cwd: repo,
+        prd: "PRD.md",
+        check: "echo '# tests 3'",
+        command: [
+          FAKE_AGENT,
+          "print:working on $AGENTMUX_ITEM",
+          "append:notes.txt=done",
+          "commit:work",
+        ],
+      },
+    });
+    expect(started.status, await started.clone().text()).toBe(201);
+    await w.waitEnded("greet", 60_000);
+    const page = await open(web, "/s/greet");
+    await page.waitForSelector("ol.items li.item");
+    expect(await page.locator("ol.items li.item").count()).toBe(2);
+    await page.waitForSelector(".timeline .bar-row");
+    expect(await page.locator(".timeline .bar-row").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.textContent(".evidence")).toContain("commit(s)");
+    await page.screenshot({ path: join(shotDir(), "web-loop.png"), fullPage: true });
     expect(errorsOf(page)).toEqual([]);
   });
 });

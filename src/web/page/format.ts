@@ -65,6 +65,11 @@ export function stateWord(s: Session): string {
   return s.state;
 }
 
+/** Diagnoses that are not problems: a clean exit, a loop that finished its list. */
+export function isProblem(d: Session["diagnosis"]): boolean {
+  return d !== null && d.code !== "success" && d.code !== "loop-done";
+}
+
 export function fixOf(s: Session): string | null {
   if (s.fix) return s.fix;
   if (s.diagnosis?.fix) return s.diagnosis.fix;
@@ -72,22 +77,19 @@ export function fixOf(s: Session): string | null {
   return null;
 }
 
-/** Tokens and cost in a few characters: "12.3k tok · $0.41". */
+/** Tokens and cost in a few characters: "12.3k tok · $0.41" ("~$" when estimated from prices). */
 export function usageText(u: Record<string, unknown> | null | undefined): string | null {
   if (!u) return null;
-  const num = (k: string): number | null => {
-    const v = u[k];
-    return typeof v === "number" ? v : null;
-  };
+  const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+  const input = num(u.input) ?? num(u.inputTokens);
+  const output = num(u.output) ?? num(u.outputTokens);
   const total =
-    num("totalTokens") ??
-    (num("inputTokens") !== null || num("outputTokens") !== null
-      ? (num("inputTokens") ?? 0) + (num("outputTokens") ?? 0)
-      : null);
-  const cost = num("costUsd") ?? num("cost");
+    num(u.totalTokens) ?? (input !== null || output !== null ? (input ?? 0) + (output ?? 0) : null);
+  const cost = u.cost as { usd?: unknown; basis?: unknown } | null | undefined;
+  const usd = num(cost?.usd) ?? num(u.costUsd);
   const parts: string[] = [];
   if (total !== null) parts.push(`${total >= 1000 ? `${(total / 1000).toFixed(1)}k` : total} tok`);
-  if (cost !== null) parts.push(`$${cost.toFixed(2)}`);
+  if (usd !== null) parts.push(`${cost?.basis === "estimated" ? "~" : ""}$${usd.toFixed(2)}`);
   return parts.length > 0 ? parts.join(" · ") : null;
 }
 

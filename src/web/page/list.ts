@@ -4,6 +4,7 @@ import {
   age,
   duration,
   fixOf,
+  isProblem,
   liveDuration,
   needsAttention,
   ordered,
@@ -40,6 +41,7 @@ export function ListPage() {
         "/api/events",
         (e) => {
           if (e.event !== "sessions") return;
+          performance.mark("agentmux:list-received");
           setSessions(JSON.parse(e.data) as Session[]);
           setLoadedAt(Date.now());
           setNow(Date.now());
@@ -48,6 +50,12 @@ export function ListPage() {
       ),
     [],
   );
+  useEffect(() => {
+    // For the benchmark: when the first list was drawn (an effect runs after the paint).
+    if (sessions !== null && performance.getEntriesByName("agentmux:list-rendered").length === 0) {
+      performance.mark("agentmux:list-rendered");
+    }
+  }, [sessions]);
   useEffect(() => {
     // Ages and durations move on without any server traffic.
     const t = setInterval(() => setNow(Date.now()), 5000);
@@ -136,7 +144,7 @@ function Row({ s, now, loadedAt }: { s: Session; now: number; loadedAt: number }
     </div>
     ${
       s.diagnosis &&
-      s.diagnosis.code !== "success" &&
+      isProblem(s.diagnosis) &&
       html`<div class="diag"><b>${s.diagnosis.code}</b>: ${s.diagnosis.summary}</div>`
     }
     ${attention && fix && html`<div class="fix">fix: <code>${fix}</code></div>`}

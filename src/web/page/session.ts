@@ -4,6 +4,7 @@ import {
   age,
   duration,
   fixOf,
+  isProblem,
   isLive,
   liveDuration,
   stateWord,
@@ -66,7 +67,9 @@ export function SessionPage({ name }: { name: string }) {
       <p class="empty">loading…</p>`;
   const live = isLive(s.state);
   const fix = fixOf(s);
-  const usage = usageText(s.usage ?? hist?.runs.find((r) => r.run === s.run)?.usage ?? null);
+  const usage = usageText(
+    s.loop?.usage ?? s.usage ?? hist?.runs.find((r) => r.run === s.run)?.usage ?? null,
+  );
   return html`
     <${Top} connected=${connected} />
     <section class="head">
@@ -88,7 +91,7 @@ export function SessionPage({ name }: { name: string }) {
       </div>
       ${
         s.diagnosis &&
-        s.diagnosis.code !== "success" &&
+        isProblem(s.diagnosis) &&
         html`<div class="diag"><b>${s.diagnosis.code}</b>: ${s.diagnosis.summary}</div>`
       }
       ${fix && !live && html`<div class="fix">fix: <code>${fix}</code></div>`}
@@ -239,10 +242,7 @@ function EvidenceView({ s }: { s: Session }) {
   return html`<section class="evidence">
     <h3>
       Evidence
-      <small
-        >${e.startCommit ? e.startCommit.slice(0, 8) : "?"} →
-        ${e.headCommit ? e.headCommit.slice(0, 8) : "?"}</small
-      >
+      <small>${`${e.startCommit?.slice(0, 8) ?? "?"} → ${e.headCommit?.slice(0, 8) ?? "?"}`}</small>
     </h3>
     <p>
       <b>${e.commits.length}</b> commit(s) · ${stat} · <b>${e.uncommitted.length}</b> uncommitted
@@ -272,26 +272,38 @@ function EvidenceView({ s }: { s: Session }) {
   </section>`;
 }
 
+/** Text built in code: the template formatter may wrap a template's text, and htm drops a wrapped line's spaces. */
+function itemsSummary(loop: NonNullable<Session["loop"]>): string {
+  const now = loop.currentItem ? ` · now: ${loop.currentItem}` : "";
+  return `${loop.done}/${loop.total} done · ${loop.failed} failed · ${loop.pending} to go${now}`;
+}
+
+function itemFacts(i: NonNullable<NonNullable<Session["loop"]>["items"]>[number]): string {
+  return [
+    `${i.attempts} attempt(s)`,
+    `${i.commits} commit(s)`,
+    i.checkPassed === null ? null : i.checkPassed ? "check passed" : "check failed",
+    usageText(i.usage),
+  ]
+    .filter(Boolean)
+    .join(" · ")
+    .concat(i.reason && i.state !== "pending" ? ` — ${i.reason}` : "");
+}
+
 function LoopItems({ s }: { s: Session }) {
   const loop = s.loop;
   if (!loop?.items) return null;
   return html`<section class="loop">
     <h3>
       Items
-      <small
-        >${loop.done}/${loop.total} done · ${loop.failed} failed · ${loop.pending} to
-        go${loop.currentItem ? ` · now: ${loop.currentItem}` : ""}</small
-      >
+      <small>${itemsSummary(loop)}</small>
     </h3>
     <ol class="items">
       ${loop.items.map(
         (i) =>
           html`<li class=${`item ${i.state}`}>
             <span class=${`badge ${i.state}`}>${i.state}</span> ${i.text}
-            <div class="muted">
-              ${i.attempts} attempt(s) · ${i.commits}
-              commit(s)${i.checkPassed === null ? "" : i.checkPassed ? " · check passed" : " · check failed"}${i.reason && i.state !== "pending" ? ` — ${i.reason}` : ""}
-            </div>
+            <div class="muted">${itemFacts(i)}</div>
           </li>`,
       )}
     </ol>
@@ -323,8 +335,7 @@ function Timeline({ items }: { items: Iteration[] }) {
             ></span
           ></span>
           <span class="bar-text"
-            >${i.outcome} ·
-            ${duration(i.durationMs)}${usageText(i.usage) ? ` · ${usageText(i.usage)}` : ""}</span
+            >${[i.outcome, duration(i.durationMs), usageText(i.usage)].filter(Boolean).join(" · ")}</span
           >
         </div>`;
       })}
@@ -363,11 +374,9 @@ function Runs({ hist }: { hist: History }) {
                 </td>
                 <td>${r.verdict ?? "-"}</td>
                 <td>${r.commits ?? "-"}</td>
+                <td>${usageText(r.usage) ?? "-"}</td>
                 <td>
-                  ${usageText(r.usage ?? (r.tokens !== undefined || r.costUsd !== undefined ? { totalTokens: r.tokens, costUsd: r.costUsd } : null)) ?? "-"}
-                </td>
-                <td>
-                  ${r.diagnosis && r.diagnosis.code !== "success" ? `${r.diagnosis.code}: ${r.diagnosis.summary}` : ""}
+                  ${isProblem(r.diagnosis) && r.diagnosis ? `${r.diagnosis.code}: ${r.diagnosis.summary}` : ""}
                 </td>
               </tr>`,
           )}
@@ -384,9 +393,9 @@ function Notifications({ hist }: { hist: History }) {
       ${hist.notifications.map(
         (n) =>
           html`<li>
-            <span class=${`badge ${n.state}`}>${n.state}</span> run ${n.run} · ${n.channel} ·
-            ${n.attempts}
-            attempt(s)${n.deliveredAt ? ` · delivered ${when(n.deliveredAt, Date.now())}` : ""}${n.lastError ? html` · <span class="error">${n.lastError}</span>` : ""}
+            <span class=${`badge ${n.state}`}>${n.state}</span>
+            ${` run ${n.run} · ${n.channel} · ${n.attempts} attempt(s)${n.deliveredAt ? ` · delivered ${when(n.deliveredAt, Date.now())}` : ""}`}
+            ${n.lastError ? html`<span class="error">${` · ${n.lastError}`}</span>` : ""}
           </li>`,
       )}
     </ul>

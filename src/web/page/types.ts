@@ -60,16 +60,18 @@ export interface Session {
     pending: number;
     iteration?: number;
     currentItem?: string | null;
-    items?: LoopItem[];
+    items?: (LoopItem & { usage?: Usage | null })[];
+    usage?: Usage | null;
   };
   usage?: Usage | null;
 }
 
+/** `usage` of status --json: tokens (null = not reported) and cost. */
 export interface Usage {
-  inputTokens?: number;
-  outputTokens?: number;
-  totalTokens?: number;
-  costUsd?: number | null;
+  input?: number | null;
+  output?: number | null;
+  model?: string | null;
+  cost?: { usd: number | null; basis: string };
   [key: string]: unknown;
 }
 
@@ -86,8 +88,6 @@ export interface RunInfo {
   commits: number | null;
   filesChanged: number | null;
   usage?: Usage | null;
-  tokens?: number | null;
-  costUsd?: number | null;
 }
 
 export interface Iteration {
