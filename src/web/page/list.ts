@@ -173,8 +173,7 @@ function StartForm({ onDone }: { onDone: () => void }) {
       if (v !== undefined) body[k] = v;
     }
     const command = get("command");
-    if (mode === "run" && command !== undefined)
-      body.command = command.split("\n").filter((l) => l !== "");
+    if (command !== undefined) body.command = command.split("\n").filter((l) => l !== "");
     setBusy(true);
     setError(null);
     try {
@@ -224,7 +223,11 @@ function StartForm({ onDone }: { onDone: () => void }) {
               <textarea name="command" rows="2"></textarea>
             </label>`
         : html`<label>PRD <input name="prd" placeholder="PRD.md" /></label>
-            <label>check <input name="check" placeholder="npm test" /></label>`
+            <label>check <input name="check" placeholder="npm test" /></label>
+            <label
+              >command (cmd agent, run per item: one argument per line)
+              <textarea name="command" rows="2"></textarea>
+            </label>`
     }
     <label>working directory <input name="cwd" placeholder="/home/me/app" /></label>
     <label>name <input name="name" placeholder="(from the agent and prompt)" /></label>
