@@ -18,6 +18,10 @@ describe("the dashboard's request checks", () => {
   it("allows exactly the bound address of a non-loopback bind", () => {
     expect([...allowedHosts("192.168.1.5", 80)]).toEqual(["192.168.1.5:80"]);
     expect([...allowedHosts("::1", 80)]).toContain("[::1]:80");
+    const any = allowedHosts("0.0.0.0", 80, ["127.0.0.1", "10.0.0.7", "fe80::1"]);
+    expect([...any].sort()).toEqual(
+      ["0.0.0.0:80", "10.0.0.7:80", "127.0.0.1:80", "[fe80::1]:80", "localhost:80"].sort(),
+    );
   });
 
   it.each([

@@ -16,6 +16,10 @@ export function isLoopback(address: string): boolean {
   return address === "localhost" || address === "::1" || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
 
+export function isWildcard(address: string): boolean {
+  return address === "0.0.0.0" || address === "::";
+}
+
 /** How an address is written in a Host header or URL: IPv6 in brackets. */
 export function hostPart(address: string): string {
   return isIP(address) === 6 ? `[${address}]` : address;
@@ -25,9 +29,15 @@ export function hostPart(address: string): string {
  * The Host headers this server answers to. Anything else is DNS rebinding
  * (a foreign name resolved to our address) and gets 421.
  */
-export function allowedHosts(bind: string, port: number): Set<string> {
+export function allowedHosts(
+  bind: string,
+  port: number,
+  interfaces: readonly string[] = [],
+): Set<string> {
   const hosts = new Set([`${hostPart(bind)}:${port}`]);
-  if (isLoopback(bind)) {
+  // A wildcard bind answers on every address of the machine, by that address.
+  if (isWildcard(bind)) for (const a of interfaces) hosts.add(`${hostPart(a)}:${port}`);
+  if (isLoopback(bind) || isWildcard(bind)) {
     hosts.add(`127.0.0.1:${port}`);
     hosts.add(`localhost:${port}`);
   }

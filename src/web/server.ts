@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
 import type { LoopInput, RunInput } from "../api/launch.js";
 import type { Context } from "../sessions/context.js";
 import { findSession } from "../sessions/control.js";
@@ -17,7 +18,7 @@ import {
   startEvents,
 } from "./http.js";
 import { PaneStream } from "./pane-stream.js";
-import { allowedHosts, bearerMatches, hostPart, originAllowed } from "./security.js";
+import { allowedHosts, bearerMatches, hostPart, isWildcard, originAllowed } from "./security.js";
 import { serveStatic } from "./static.js";
 import { StoreFeed } from "./store-changes.js";
 
@@ -230,9 +231,13 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(opts.bind, port);
+  const addresses = Object.values(networkInterfaces()).flatMap((list) =>
+    (list ?? []).map((i) => i.address),
+  );
+  hosts = allowedHosts(opts.bind, port, addresses);
   return {
-    url: `http://${hostPart(opts.bind)}:${port}/`,
+    // A wildcard bind is reached here through loopback.
+    url: `http://${isWildcard(opts.bind) ? "127.0.0.1" : hostPart(opts.bind)}:${port}/`,
     port,
     close: async () => {
       changes.stop();
