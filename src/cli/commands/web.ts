@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type * as Web from "../../web/main.js";
 import { AgentmuxError, type ErrorCode } from "../../util/errors.js";
 import { packageRoot } from "../../util/paths.js";
 
@@ -16,7 +15,8 @@ export async function main(argv: string[]): Promise<number> {
       hint: "run npm run build",
     });
   }
-  const web = createRequire(import.meta.url)(bundle) as typeof Web;
+  // Typed here, not imported: the cli layer does not depend on the web layer above it.
+  const web = createRequire(import.meta.url)(bundle) as { main(argv: string[]): Promise<number> };
   try {
     return await web.main(argv);
   } catch (e) {
