@@ -6,12 +6,12 @@
 //   resolution per file, and no ESM loader at all (dist/bin/package.json
 //   says "commonjs"). Commands stay lazy: esbuild turns each `import()` of a
 //   command into a function that initialises its code on first use.
-// - dist/bin/main.js, the entry, compiles the bundle with V8's code cache
+// - dist/bin/main.js, the entry (src/bin/main.cjs), compiles the bundle with V8's code cache
 //   (dist/bin/bundle.cache, written here by one warm-up run), so what that run
 //   compiled is not compiled again. A cache from another Node build is
 //   rejected by V8 and the bundle is compiled as usual.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -22,8 +22,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "package.json"), '{ "type": "commonjs" }\n');
 
-await build({
-  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
+const common = {
   outdir: out,
   bundle: true,
   format: "cjs",
@@ -36,42 +35,65 @@ await build({
   banner: { js: 'var __agentmuxModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: "linked",
   logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
+});
+// The MCP server (with its SDK) in its own file, loaded only by `agentmux mcp`:
+// merely present in bundle.js it would add to every command's start.
+await build({ ...common, entryPoints: { mcp: "src/mcp/main.ts" } });
+
+// The library (`import ... from "agentmux"`): one ES module. Its own
+// import.meta.url locates the package (dist/lib/ is as deep as dist/bin/);
+// better-sqlite3 stays a dependency, resolved by Node. Types: npm run build:types.
+rmSync("dist/lib", { recursive: true, force: true });
+await build({
+  entryPoints: { index: "src/api/index.ts" },
+  outdir: "dist/lib",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["better-sqlite3"],
+  sourcemap: "linked",
+  logLevel: "warning",
 });
 await buildWeb();
 
-writeFileSync(
-  join(out, "main.js"),
-  `#!/usr/bin/env node
-"use strict";
-// agentmux's entry point: runs bundle.js with V8's code cache (see build.mjs).
-const { readFileSync, writeFileSync } = require("node:fs");
-const { join } = require("node:path");
-const { Script } = require("node:vm");
-const file = join(__dirname, "bundle.js");
-const cacheFile = join(__dirname, "bundle.cache");
-let source = readFileSync(file, "utf8");
-if (source.startsWith("#!")) source = "//" + source.slice(2);
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  cachedData = undefined; // no cache: compile as usual
-}
-const script = new Script(
-  "(function (exports, require, module, __filename, __dirname) {" + source + "\\n})",
-  { filename: file, cachedData },
-);
-if (process.env.AGENTMUX_BUILD_CODE_CACHE === "1") {
-  process.once("exit", () => writeFileSync(cacheFile, script.createCachedData()));
-}
-const mod = { exports: {} };
-script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, __dirname);
-`,
-  { mode: 0o755 },
-);
+// The entry is a plain source file, linted like the rest; copied, not bundled.
+copyFileSync("src/bin/main.cjs", join(out, "main.js"));
+chmodSync(join(out, "main.js"), 0o755);
 
 // The warm-up: one `ls --json` in an empty, private world (no tmux server is started).
+// Before it, `agentmux mcp` answers initialize and tools/list once, for mcp.cache.
 const tmp = mkdtempSync(join(tmpdir(), "agentmux-build-"));
+const frame = (id, method, params) => JSON.stringify({ jsonrpc: "2.0", id, method, params });
+try {
+  execFileSync(process.execPath, [join(out, "main.js"), "mcp"], {
+    input: [
+      frame(1, "initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "build", version: "1" },
+      }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      frame(2, "tools/list", {}),
+      "",
+    ].join("\n"),
+    stdio: ["pipe", "ignore", "ignore"],
+    env: {
+      ...process.env,
+      AGENTMUX_BUILD_MCP_CACHE: "1",
+      HOME: tmp,
+      AGENTMUX_HOME: join(tmp, "state"),
+      AGENTMUX_SOCKET: join(tmp, "sock"),
+      AGENTMUX_CONFIG: join(tmp, "config.json"),
+    },
+  });
+} catch (e) {
+  console.warn(`build: no code cache for mcp.js (${e.message.split("\n")[0]})`);
+}
 try {
   execFileSync(process.execPath, [join(out, "main.js"), "ls", "--json"], {
     stdio: "ignore",

@@ -1,4 +1,4 @@
-// Monitor benchmarks (issue 4). Each function builds its own temp world
+// Monitor benchmarks. Each function builds its own temp world
 // (state dir, config, private tmux socket), reports through `report(metric,
 // fields)` and removes everything it started, by pid or by its socket.
 //
@@ -241,6 +241,67 @@ export async function benchHeartbeatWall(report, sessions = 200, runs = 5) {
       max: round(Math.max(...ms)),
     });
   } finally {
+    await w.close();
+  }
+}
+
+/**
+ * 4. At scale, in one world (1,000 idle sessions are launched once): one
+ * `heartbeat` pass (target ≤ 1 s), then `watch` idle CPU (target ≤ 1 % of a core).
+ */
+export async function benchMonitorAtScale(report, sessions = 1000, runs = 3, seconds = 30) {
+  const w = world();
+  try {
+    await w.launch(sessions);
+    await w.cli(["heartbeat"]); // first pass: stall baselines for every session
+    const ms = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await w.cli(["heartbeat"]);
+      ms.push(performance.now() - t0);
+    }
+    report("heartbeat_wall_ms", {
+      sessions,
+      runs,
+      p50: round(percentile(ms, 50)),
+      max: round(Math.max(...ms)),
+      target_ms: 1000,
+    });
+    const watch = w.watch();
+    await until("watch", () => watch.output().includes("monitoring"), 120_000);
+    // Its first passes (hooks, stall baselines for every session) are start-up, not idle cost.
+    await sleep(10_000);
+    const pid = watch.proc.pid;
+    const a = cpuTicks(pid);
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const b = cpuTicks(pid);
+    const wall = (performance.now() - t0) / 1000;
+    const pct = (ticks) => round((100 * ticks) / TICKS_PER_SECOND / wall);
+    report("watch_idle_cpu_percent", {
+      sessions,
+      seconds: round(wall),
+      watch: pct(b.self - a.self),
+      withChildren: pct(b.self - a.self + b.children - a.children),
+      target: "<= 1",
+    });
+  } finally {
+    // Closing the tmux server would make each of the 1,000 supervisors start a
+    // Node finisher at once (~40 MB each): end agents and supervisors by pid first.
+    try {
+      const list = JSON.parse((await w.cli(["ls", "--json"])).stdout);
+      for (const s of list) {
+        for (const pid of [s.agentPid && -s.agentPid, s.pid]) {
+          try {
+            if (pid) process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+      }
+    } catch {
+      // no list: close() still ends everything, only more slowly
+    }
     await w.close();
   }
 }

@@ -168,19 +168,45 @@ async function benchLatency(runs = 50, monitor = true) {
   });
 }
 
-// 2. Launch time per session, and `ls --json` with 200 sessions vs `node -e 0`.
-async function benchLaunchAndLs(count = 200) {
+// 2. Launch time per session, and `ls --json` vs `node -e 0` at 200 sessions
+// and (the scale where other session managers lag for seconds) at 1,000.
+const LS_SCALES = [
+  { sessions: 200, target: 1.5 },
+  { sessions: Number(process.env.AGENTMUX_BENCH_SESSIONS ?? 1000), target: 2 },
+];
+
+async function benchLaunchAndLs() {
   const launch = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    await cli(["run", "cmd", "--name", `ls-${i}`, "--cwd", repo, "--no-notify", "--", "true"]);
-    launch.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  let launched = 0;
+  for (const { sessions, target } of LS_SCALES) {
+    // The first 200 one at a time (their launch time is a metric), the rest 8 at once.
+    while (launched < sessions) {
+      const batch = [];
+      const width = launched < LS_SCALES[0].sessions ? 1 : 8;
+      for (let j = 0; j < width && launched < sessions; j++, launched++) {
+        const name = `ls-${launched}`;
+        const t0 = process.hrtime.bigint();
+        batch.push(
+          cli(["run", "cmd", "--name", name, "--cwd", repo, "--no-notify", "--", "true"]).then(
+            () => width === 1 && launch.push(Number(process.hrtime.bigint() - t0) / 1e6),
+          ),
+        );
+      }
+      await Promise.all(batch);
+    }
+    if (sessions === LS_SCALES[0].sessions) {
+      report("launch_ms", {
+        sessions,
+        p50: round(percentile(launch, 50)),
+        p99: round(percentile(launch, 99)),
+      });
+    }
+    await lsRatio(sessions, target);
   }
-  report("launch_ms", {
-    sessions: count,
-    p50: round(percentile(launch, 50)),
-    p99: round(percentile(launch, 99)),
-  });
+}
+
+/** `ls --json` against `node -e 0`, side by side in one run, once every run has settled. */
+async function lsRatio(count, target) {
   // Let every run settle so ls measures the steady state, not finishers.
   await waitEnded(`ls-${count - 1}`);
   for (;;) {
@@ -204,13 +230,13 @@ async function benchLaunchAndLs(count = 200) {
     lsTimes.push(l);
     ratios.push(l / n);
   }
-  report("ls_json_200_sessions", {
+  report(`ls_json_${count}_sessions`, {
     sessions: count,
     pairs: runs,
     ls_ms_p50: round(percentile(lsTimes, 50)),
     node_e0_ms_p50: round(percentile(nodeTimes, 50)),
     ratio: round(percentile(ratios, 50)),
-    target_ratio: 1.5,
+    target_ratio: target,
   });
 }
 
@@ -308,11 +334,20 @@ try {
   if (want("latency-nomonitor")) await benchLatency(50, false);
   if (want("ls")) await benchLaunchAndLs();
   if (want("rss")) await benchRss();
-  if (want("lost") || want("watch-cpu") || want("heartbeat")) {
+  if (want("lost") || want("watch-cpu") || want("heartbeat") || want("monitor-scale")) {
     const m = await import("./monitor.mjs");
     if (want("lost")) await m.benchLostLatency(report);
     if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
     if (want("heartbeat")) await m.benchHeartbeatWall(report);
+    if (want("monitor-scale"))
+      await m.benchMonitorAtScale(report, Number(process.env.AGENTMUX_BENCH_SESSIONS ?? 1000));
+  }
+  if (want("wait") || want("wait-lib") || want("mcp")) {
+    const a = await import("./assistants.mjs");
+    const world = { env, tmp, repo, main: MAIN, cli, report, writeConfig };
+    if (want("wait")) await a.benchWait(world);
+    if (want("wait-lib")) await a.benchWaitLibrary(world);
+    if (want("mcp")) await a.benchMcp(world);
   }
   if (want("web")) {
     const { benchWeb } = await import("./web.mjs");

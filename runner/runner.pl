@@ -10,22 +10,10 @@
 # even strict) to stay that small; everything else happens in node once the
 # agent has exited (`agentmux _finish RUNDIR`).
 #
-# Inputs, written by `agentmux run` (all in RUNDIR, mode 0600):
-#   argv        the agent's argv, NUL-terminated elements (never a shell string)
-#   env         the agent's complete environment, NUL-terminated KEY=VALUE
-#   cwd         the working directory
-#   runner.conf key=value lines: stdin=prompt|null|tty, grace=SECONDS
-#   prompt      the prompt bytes, given to the agent on stdin when stdin=prompt
-# Outputs:
-#   started     "RUNNER_PID AGENT_PID AGENT_START_TICKS RUNNER_START_TICKS\n";
-#               its mtime is the start time
-#   exit        "CODE SIGNAL REASON\n" (- when absent); its mtime is the exit time
-#   exec-error  why the agent could not be started (then CODE is 127)
-# Handoff with `agentmux watch` (src/monitor/exit-watch.ts), which finishes a
-# run faster than a fresh node process can start:
-#   watched     "WATCH_PID\n", written by watch while it watches RUNDIR
-#   settled     "PANE_STATUS\n" then the text for the pane, written by watch
-#               once it has finished the run; then no finisher is started
+# The files it reads and writes in RUNDIR (argv, env, cwd, runner.conf and
+# prompt in; started, exit and exec-error out; watched and settled, the
+# handoff with `agentmux watch`) are listed, with their formats, in ONE place:
+# src/rundir/files.ts. A test checks that every name used here is listed there.
 
 my ($dir, $node, $main) = @ARGV;
 die "usage: runner.pl RUNDIR NODE MAIN_JS\n" unless defined $main;

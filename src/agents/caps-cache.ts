@@ -1,5 +1,6 @@
-import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 /**
  * Capability probes spawn the agent's CLI (codex's npm wrapper costs ~100 ms
@@ -44,9 +45,7 @@ async function load(cacheDir: string): Promise<CacheFile> {
 async function save(cacheDir: string, file: CacheFile): Promise<void> {
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   // Write-then-rename: a concurrent reader sees the old or the new file, never half of one.
-  const tmp = join(cacheDir, `${FILE}.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(tmp, JSON.stringify(file, null, 2) + "\n", { mode: 0o600 });
-  await rename(tmp, join(cacheDir, FILE));
+  writeFileAtomic(join(cacheDir, FILE), JSON.stringify(file, null, 2) + "\n");
 }
 
 /**

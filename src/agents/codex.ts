@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { run } from "../process/run.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { cachedProbe } from "./caps-cache.js";
@@ -15,6 +14,7 @@ import type {
   LaunchInput,
   ProfileSetup,
 } from "./profile.js";
+import { runFile } from "../rundir/files.js";
 
 /**
  * Codex CLI, non-interactive: `codex exec`, prompt on stdin, flags chosen from
@@ -75,7 +75,7 @@ export function buildCodex(
   // Events as JSONL: machine-readable for diagnosis (errors, token counts).
   if (caps.json) argv.push("--json");
   if (caps.outputLastMessage) {
-    argv.push("--output-last-message", join(input.runDir, "last-message.md"));
+    argv.push("--output-last-message", runFile(input.runDir, "last-message.md"));
   }
   // Outside a git repo codex refuses to start unless told; agentmux reports
   // such runs as unverifiable instead.

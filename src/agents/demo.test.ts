@@ -1,4 +1,4 @@
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildDemo, demoAgentPath, demoCommand, demoProfile } from "./demo.js";
@@ -19,10 +19,11 @@ const input = (over: Partial<LaunchInput> = {}): LaunchInput => ({
 });
 
 describe("demo profile", () => {
-  it("runs demo-agent.js beside this module with this node", () => {
+  it("runs the built demo-agent.js (beside the CLI's bundle, for the library's too) with this node", () => {
     expect(demoCommand()).toEqual([process.execPath, demoAgentPath()]);
     expect(basename(demoAgentPath())).toBe("demo-agent.js");
-    expect(dirname(demoAgentPath())).toBe(dirname(fileURLToPath(import.meta.url)));
+    const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+    expect(dirname(demoAgentPath())).toBe(join(root, "dist", "bin"));
   });
 
   it.each<[string, LaunchInput, Record<string, string>, "prompt" | "null"]>([

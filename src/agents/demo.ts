@@ -1,14 +1,15 @@
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageRoot } from "../util/paths.js";
 import type { AgentLaunch, AgentProfile, LaunchInput, ProfileSetup } from "./profile.js";
 
 /**
  * The built-in demo agent (demo-agent.ts), run with the node that runs
- * agentmux, so it needs nothing on PATH and no API key. Both files compile
- * side by side into dist/agents/.
+ * agentmux, so it needs nothing on PATH and no API key. The build puts it
+ * beside the CLI's bundle, dist/bin/demo-agent.js, which the library's
+ * bundle (dist/lib/) uses too.
  */
 export function demoAgentPath(): string {
-  return fileURLToPath(new URL("./demo-agent.js", import.meta.url));
+  return join(packageRoot, "dist", "bin", "demo-agent.js");
 }
 
 export function demoCommand(): string[] {

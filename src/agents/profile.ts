@@ -1,4 +1,4 @@
-import type { AgentName } from "../sessions/types.js";
+import type { AgentName } from "./names.js";
 import type { CodexCaps } from "./codex-help.js";
 
 /**

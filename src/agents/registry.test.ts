@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { demoCommand } from "./demo.js";
-import { AGENT_NAMES, isAgentName, profileFor } from "./registry.js";
+import { AGENTS as AGENT_NAMES, isAgentName } from "./names.js";
+import { profileFor } from "./registry.js";
 
 const input = {
   prompt: true,

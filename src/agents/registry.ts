@@ -1,5 +1,5 @@
 import type { AgentOverride } from "../config/config.js";
-import type { AgentName } from "../sessions/types.js";
+import { AGENTS, isAgentName, type AgentName } from "./names.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { CLAUDE_COMMAND, claudeProfile } from "./claude.js";
 import { cmdProfile } from "./cmd.js";
@@ -9,8 +9,6 @@ import type { AgentProfile, ProfileSetup } from "./profile.js";
 import { RALPHY_COMMAND, ralphyProfile } from "./ralphy.js";
 
 /** Agent name -> profile, with the user's config override (config.agents.<name>) applied. */
-export const AGENT_NAMES: readonly AgentName[] = ["codex", "claude", "ralphy", "cmd", "demo"];
-
 const PROFILES: Record<
   AgentName,
   { command: () => readonly string[]; make: (s: ProfileSetup) => AgentProfile }
@@ -23,10 +21,6 @@ const PROFILES: Record<
   demo: { command: demoCommand, make: demoProfile },
 };
 
-export function isAgentName(name: string): name is AgentName {
-  return (AGENT_NAMES as readonly string[]).includes(name);
-}
-
 /**
  * The profile for `name`. `overrides.command` replaces the binary and its
  * leading arguments (for codex that includes "exec"), `args` are appended
@@ -36,7 +30,7 @@ export function profileFor(name: string, overrides: AgentOverride = {}): AgentPr
   if (!isAgentName(name)) {
     throw new AgentmuxError(
       "usage",
-      `Expected an agent of codex, claude, ralphy, cmd or demo, got ${show(name)}`,
+      `Expected an agent of ${AGENTS.slice(0, -1).join(", ")} or ${AGENTS.at(-1)}, got ${show(name)}`,
       { hint: "to run any other command: agentmux run cmd -- your-command args" },
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import type { RunRow, SessionRow, SessionWithRun } from "../store/store.js";
 import { diffSessions } from "./events.js";
 
@@ -15,7 +15,13 @@ function row(
     name,
     kind: "agent",
     agent: "cmd",
-    spec: { cwd: "/w", argv: ["true"], display: "true", socket: "/s" },
+    // Only what statusJson reads.
+    spec: {
+      cwd: "/w",
+      argv: ["true"],
+      display: "true",
+      socket: "/s",
+    } as unknown as SessionRow["spec"],
     createdAt: AT,
     removedAt: null,
   };

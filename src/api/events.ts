@@ -1,7 +1,7 @@
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import { statusJson, type StatusJson } from "../sessions/view.js";
 import type { SessionWithRun } from "../store/store.js";
 import { contextOf, type ApiOptions } from "./context.js";

@@ -22,6 +22,8 @@ export { usage, type UsageInput, type UsageReport, type UsageGroup } from "./usa
 export type { UsageJson, Cost, CostBasis, Tokens } from "../usage/types.js";
 export { AgentmuxError, isAgentmuxError, type ErrorCode } from "../util/errors.js";
 export type { StatusJson, LoopView } from "../sessions/view.js";
-export type { Diagnosis, Evidence, RunState, Verdict } from "../sessions/types.js";
+export type { Diagnosis } from "../diagnose/types.js";
+export type { RunState } from "../sessions/lifecycle.js";
+export type { Evidence, Verdict } from "../verify/types.js";
 export type { PassReport } from "../monitor/heartbeat.js";
 export type { DoctorCheck } from "../doctor/doctor.js";

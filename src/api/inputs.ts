@@ -1,7 +1,7 @@
 import { parseDuration } from "../monitor/duration.js";
 import { parseRestartPolicy } from "../monitor/policy-config.js";
 import type { LaunchRequest } from "../sessions/launch.js";
-import type { AgentName } from "../sessions/types.js";
+import type { AgentName } from "../agents/names.js";
 import { AgentmuxError, show } from "../util/errors.js";
 
 /**

@@ -1,4 +1,4 @@
-import { readPrd } from "../loop/checklist-read.js";
+import { readPrd } from "../prd/checklist-read.js";
 import { loopStatus } from "../loop/items.js";
 import { LOOP_DEFAULTS, parseDur, type LoopSettings } from "../loop/settings.js";
 import type { Context } from "../sessions/context.js";

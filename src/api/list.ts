@@ -29,7 +29,7 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
   const loops = loopCountsBySession(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
-    const spec = row.session.spec as SessionSpec;
+    const spec = row.session.spec;
     let { run } = row;
     let panes: TmuxPane[] | undefined;
     if (run && isLive(run.state)) {

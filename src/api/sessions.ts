@@ -4,7 +4,8 @@ import { findSession, killSession, removeSession, restartSession } from "../sess
 import { refreshSession } from "../sessions/reconcile.js";
 import { runEvidence } from "../sessions/run-evidence.js";
 import type { SessionSpec } from "../sessions/spec.js";
-import type { Evidence, RunState, Verdict } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 import { statusJson, type StatusJson } from "../sessions/view.js";
 import { AgentmuxError } from "../util/errors.js";
 import { decideVerdict } from "../verify/verdict.js";
@@ -32,7 +33,7 @@ export async function verifyWith(ctx: Context, name: string): Promise<VerifyJson
   const session = findSession(ctx, nameOf(name));
   const { run } = await refreshSession(ctx, session);
   if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const evidence = await runEvidence(spec, run);
   const verdict = isLive(run.state)
     ? null

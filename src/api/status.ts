@@ -16,7 +16,7 @@ export async function statusOfSession(
   session: SessionRow,
   panes?: TmuxPane[],
 ): Promise<StatusJson> {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const allPanes = panes ?? (await ctx.tmux(spec.socket).listPanes());
   const view = await refreshSession(ctx, session, allPanes);
   const pane = allPanes.find((p) => p.sessionName === session.name);

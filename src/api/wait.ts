@@ -2,7 +2,7 @@ import type { Context } from "../sessions/context.js";
 import { findSession } from "../sessions/control.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import type { StatusJson } from "../sessions/view.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { withContext, type ApiOptions } from "./context.js";
@@ -132,6 +132,8 @@ export async function waitWith(ctx: Context, input: WaitInput): Promise<WaitResu
     );
     const onProgress = input.onProgress;
     if (onProgress) {
+      // At once too: a caller learns that the wait began, and on what.
+      onProgress({ elapsedMs: Date.now() - started, state: run.state });
       timers.push(
         setInterval(
           () =>

@@ -1,25 +1,23 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { AgentmuxError } from "../util/errors.js";
+import type { ParseArgsConfig } from "node:util";
+import { AgentmuxError, show } from "../util/errors.js";
+import { parseDeclared, type Parsed } from "./options/parse.js";
+import { synopsis, type CommandDecl, type OptionDecl } from "./options/types.js";
 
+export type { Parsed };
+export { parseDeclared };
+
+/** node:util parseArgs-style option specs: the old way to declare options (see parse). */
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
-export interface Parsed {
-  values: Record<string, string | boolean | string[] | undefined>;
-  positionals: string[];
-  /** Arguments after a standalone `--`, verbatim. */
-  rest: string[];
+/** The usage line of a declared command, for hints. */
+export function usageOf(decl: CommandDecl): string {
+  return `agentmux ${synopsis(decl)}`;
 }
 
-/** Options every command takes. */
-export const COMMON: OptionSpec = {
-  json: { type: "boolean" },
-  socket: { type: "string" },
-  help: { type: "boolean", short: "h" },
-};
-
 /**
- * node:util parseArgs with agentmux's error style, and `--` kept apart so
- * `agentmux run cmd -- ls -la` hands `ls -la` to the agent untouched.
+ * The old entry point, kept so a command not yet given a declaration in
+ * src/cli/declarations/ still parses (with the declared parser's errors).
+ * New commands: declare them and call parseDeclared.
  */
 export function parse(
   command: string,
@@ -27,21 +25,20 @@ export function parse(
   options: OptionSpec,
   usage: string,
 ): Parsed {
-  const dd = argv.indexOf("--");
-  const head = dd === -1 ? argv : argv.slice(0, dd);
-  const rest = dd === -1 ? [] : argv.slice(dd + 1);
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...head],
-      options: { ...COMMON, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as Parsed["values"], positionals, rest };
-  } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new AgentmuxError("usage", `${command}: ${msg}`, { hint: `usage: ${usage}` });
-  }
+  const decl: CommandDecl = {
+    name: command,
+    summary: "",
+    description: usage,
+    positionals: [],
+    options: Object.entries(options).map(([long, o]): OptionDecl => ({
+      long,
+      type: o.type,
+      ...(o.short !== undefined ? { short: o.short } : {}),
+      ...(o.multiple ? { repeatable: true } : {}),
+      description: "",
+    })),
+  };
+  return parseDeclared(decl, argv);
 }
 
 export function str(p: Parsed, key: string): string | undefined {
@@ -65,7 +62,8 @@ export function intOption(p: Parsed, key: string, min: number, max: number): num
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new AgentmuxError(
       "usage",
-      `--${key}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`,
+      `--${key}: expected a whole number from ${min} to ${max}, got ${show(v)}`,
+      { hint: `for example --${key} ${Math.max(min, Math.min(max, 1))}` },
     );
   }
   return n;
@@ -76,7 +74,7 @@ export function onePositional(p: Parsed, what: string, usage: string): string {
   if (first === undefined)
     throw new AgentmuxError("usage", `missing ${what}`, { hint: `usage: ${usage}` });
   if (extra.length > 0) {
-    throw new AgentmuxError("usage", `unexpected argument ${JSON.stringify(extra[0])}`, {
+    throw new AgentmuxError("usage", `unexpected argument ${show(extra[0])}`, {
       hint: `usage: ${usage}`,
     });
   }

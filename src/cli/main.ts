@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { isAgentmuxError } from "../util/errors.js";
+import { declarationOf, DECLARATIONS } from "./declarations/index.js";
+import { commandHelp, topHelp } from "./options/help.js";
+import { parseDeclared } from "./options/parse.js";
 import { err, out } from "./output.js";
 
 /**
  * Entry point: picks the command and loads only its module, so `agentmux ls`
  * never pays for what `agentmux run` needs. The only place that exits.
+ * Every command here has a declaration in ./declarations/ (a test checks).
  */
-const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+/** exitWhenDone: exit as soon as main() returns, even with work still pending (the finisher). */
+type CommandModule = { main(argv: string[]): Promise<number>; exitWhenDone?: boolean };
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./commands/run.js"),
   loop: () => import("./commands/loop.js"),
   ls: () => import("./commands/ls.js"),
@@ -25,40 +31,16 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
   web: () => import("./commands/web.js"),
+  completion: () => import("./commands/completion.js"),
+  mcp: () => import("./commands/mcp.js"),
   _finish: () => import("./commands/finish.js"),
   _loop: () => import("./commands/loop-driver.js"),
 };
 
-export const HELP = `agentmux — run AI coding agents in persistent tmux sessions, and know how they ended
-
-Usage:
-  agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]
-  agentmux loop --prd PRD.md [--agent codex|claude|cmd|demo] [--check 'CMD'] [options]
-                                       work a PRD checklist item by item, each verified with git
-  agentmux ls [--all]                  sessions on the socket (agentmux's and foreign ones)
-  agentmux status <name>               state, exit, evidence, verdict, diagnosis
-  agentmux wait <name> [--timeout DUR] until the current run ends; exit status says how
-  agentmux tail <name> [-n N] [-f]     the session's output
-  agentmux attach <name>               attach to its tmux session
-  agentmux kill <name>                 stop it (TERM, grace, KILL); output stays readable
-  agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
-  agentmux rm <name> [--purge]         remove a finished session
-  agentmux verify <name>               re-check with git what the latest run changed
-  agentmux usage [--since DUR] [--by session|agent|day]   tokens and cost the agents reported
-  agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
-  agentmux watch                       the monitor, continuously (events, not polling)
-  agentmux web [--port N] [--open]     the dashboard in the browser (loopback, token in the URL)
-  agentmux demo                        try it with the built-in demo agent (no API key)
-  agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
-
-Every command takes --json and --socket PATH (default ~/.tmux/sock, or $AGENTMUX_SOCKET).
-State: $AGENTMUX_HOME (default ~/.local/state/agentmux). Docs: docs/ and README.md.
-Run "agentmux <command> --help" for a command's options.`;
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    out(HELP);
+    out(topHelp(DECLARATIONS));
     return command === undefined ? 2 : 0;
   }
   if (command === "--version" || command === "-v" || command === "version") {
@@ -75,8 +57,16 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  // Help and usage errors come from the declaration, before the command's code is loaded.
+  const decl = declarationOf(command);
+  if (decl && !decl.internal && parseDeclared(decl, rest).values.help === true) {
+    out(commandHelp(decl));
+    return 0;
+  }
   const mod = await load();
-  return mod.main(rest);
+  const code = await mod.main(rest);
+  if (mod.exitWhenDone === true) process.exit(code);
+  return code;
 }
 
 // A reader that goes away (`agentmux ls | head`, a pane that closed) is not an error.

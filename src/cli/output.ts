@@ -1,4 +1,5 @@
 import type { StatusJson } from "../sessions/view.js";
+import { formatDuration } from "../util/format-duration.js";
 
 /** Writes that never throw when the reader went away (a closed pipe, a dead pane). */
 export function out(text: string): void {
@@ -13,14 +14,9 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return "-";
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h${String(m % 60).padStart(2, "0")}m`;
+/** A duration for a table cell: `-` when there is none. */
+export function durationCell(ms: number | null): string {
+  return ms === null ? "-" : formatDuration(ms);
 }
 
 export function table(headers: string[], rows: string[][]): string {

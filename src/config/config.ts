@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Price, PriceTable } from "../usage/cost.js";
+import { AGENTS, type AgentName } from "../agents/names.js";
 import { AgentmuxError } from "../util/errors.js";
 import {
   arrayOf,
@@ -20,6 +21,11 @@ import {
  * else ~/.config/agentmux/config.json. Missing is fine; malformed is an error listing
  * every problem with its key path. Flags override it; see docs/config.md.
  */
+/** The same check for every agent's key (config.agents.<name>, config.limits.<name>). */
+function perAgent<T>(check: Check<T>): Record<AgentName, Check<T>> {
+  return Object.fromEntries(AGENTS.map((a) => [a, check])) as Record<AgentName, Check<T>>;
+}
+
 const agentOverride = object({
   command: arrayOf(str),
   args: arrayOf(str),
@@ -68,20 +74,8 @@ const schema = object({
     desktop: either(bool, oneOf("auto"), 'true, false or "auto"'),
     coalesceSeconds: num(0, 600),
   }),
-  agents: object({
-    codex: agentOverride,
-    claude: agentOverride,
-    ralphy: agentOverride,
-    cmd: agentOverride,
-    demo: agentOverride,
-  }),
-  limits: object({
-    codex: agentLimits,
-    claude: agentLimits,
-    ralphy: agentLimits,
-    cmd: agentLimits,
-    demo: agentLimits,
-  }),
+  agents: object(perAgent(agentOverride)),
+  limits: object(perAgent(agentLimits)),
   prices: recordOf(price),
 });
 
@@ -91,7 +85,7 @@ export interface AgentOverride {
   env?: Record<string, string>;
 }
 
-/** Launch limits for one agent (monitor/policy/governor.ts); see docs/restart-policy.md. */
+/** Launch limits for one agent (governor/governor.ts); see docs/restart-policy.md. */
 export interface AgentLimits {
   /** Runs of this agent at once, across all sessions. */
   concurrency?: number;
@@ -118,8 +112,8 @@ export interface Config {
     /** One message per destination per this many seconds (notify/coalesce.ts); default 30. */
     coalesceSeconds?: number;
   };
-  agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
-  limits: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentLimits>>;
+  agents: Partial<Record<AgentName, AgentOverride>>;
+  limits: Partial<Record<AgentName, AgentLimits>>;
   /** Model name -> USD per million tokens, for estimating what the CLI did not price. */
   prices: PriceTable;
 }

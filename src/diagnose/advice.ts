@@ -1,17 +1,8 @@
+import { formatDuration } from "../util/format-duration.js";
 import type { ResetTime } from "./reset-time.js";
 import type { Vendor } from "./signatures.js";
 
 /** Words for people: durations, excerpts, and what to do about each outcome. */
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
-}
 
 /** A line of agent output fit for a one-line summary. */
 export function excerpt(text: string, max = 200): string {

@@ -1,5 +1,6 @@
-import type { Diagnosis } from "../sessions/types.js";
-import { excerpt, formatDuration } from "./advice.js";
+import type { Diagnosis } from "./types.js";
+import { formatDuration } from "../util/format-duration.js";
+import { excerpt } from "./advice.js";
 import { claudeResultText, jsonObjectOf, parseEvents, structuredOutcome } from "./events.js";
 import type { StructuredOutcome } from "./events.js";
 import { fromText } from "./from-text.js";

@@ -1,4 +1,4 @@
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "./types.js";
 import {
   authFix,
   authSummary,

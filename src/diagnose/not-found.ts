@@ -1,4 +1,4 @@
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "./types.js";
 import { excerpt, installHint } from "./advice.js";
 import type { DiagnoseFacts } from "./types.js";
 

@@ -18,6 +18,22 @@ export const DIAGNOSIS_CODES = [
 ] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
+/**
+ * Outcomes decided by the lifecycle rather than the classifier: a run nobody
+ * saw end (lost), a launch that failed before the agent started, a session
+ * the monitor stopped restarting (errored).
+ */
+export const LIFECYCLE_CODES = ["lost", "launch-failed", "errored"] as const;
+
+/**
+ * How a loop ended: `loop-` and the kind loop/policy.ts decides (or "lost").
+ * loop/ owns that list; this vocabulary sits below it and cannot import it.
+ */
+export type LoopOutcomeCode = `loop-${string}`;
+
+/** Every code a stored diagnosis can carry. */
+export type OutcomeCode = DiagnosisCode | (typeof LIFECYCLE_CODES)[number] | LoopOutcomeCode;
+
 /** Everything the classifier knows about one finished agent run. Pure data: no handles, no I/O. */
 export interface DiagnoseFacts {
   /** Agent profile name: "codex", "claude", "ralphy", "cmd", ... */
@@ -50,4 +66,15 @@ export interface DiagnoseFacts {
   now?: Date;
   /** IANA zone for reset times that name none; defaults to the machine's zone. */
   timeZone?: string;
+}
+
+/** The classifier's answer: what happened, in one line, and what to do about it. */
+export interface Diagnosis {
+  code: OutcomeCode;
+  summary: string;
+  fix?: string;
+  /** When a usage limit resets (ISO 8601), when the agent's message said so. */
+  resetAt?: string;
+  /** How long the API asked to wait before retrying a rate-limited request. */
+  retryAfterMs?: number;
 }

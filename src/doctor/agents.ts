@@ -1,3 +1,4 @@
+import { EXTERNAL_AGENTS } from "../agents/names.js";
 import { agentPath, resolveBinary } from "../agents/path.js";
 import { parseVersion } from "../agents/codex-help.js";
 import type { AgentCaps } from "../agents/profile.js";
@@ -19,7 +20,7 @@ export async function checkPerl(input: DoctorInput): Promise<DoctorCheck> {
 }
 
 /** The agent CLIs doctor knows how to check. cmd and demo need nothing installed. */
-export const CHECKED_AGENTS = ["codex", "claude", "ralphy"] as const;
+export const CHECKED_AGENTS = EXTERNAL_AGENTS;
 
 /**
  * One agent: found on the agents' PATH, its version, and whether agentmux

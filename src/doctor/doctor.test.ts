@@ -10,6 +10,7 @@ import { privateTmuxSocket } from "../../test/helpers/tmux.js";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { runDoctor, type DoctorCheck } from "./doctor.js";
 import { checkTmuxVersion } from "./tmux.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 const CODEX_HELP = fileURLToPath(
   new URL("../agents/fixtures/codex-exec-help-0.169.0.txt", import.meta.url),
@@ -174,7 +175,12 @@ describe("agentmux doctor", () => {
     mkdirSync(w.stateDir);
     const store = openStore(w.stateDir);
     try {
-      const s = store.createSession({ name: "live", kind: "agent", agent: "cmd", spec: {} });
+      const s = store.createSession({
+        name: "live",
+        kind: "agent",
+        agent: "cmd",
+        spec: testSpec(),
+      });
       store.createRun(s.id, {
         state: "running",
         runDir: "",

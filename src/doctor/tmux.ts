@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { run } from "../process/run.js";
+import { tmuxVersion } from "../tmux/version.js";
 import { TmuxClient } from "../tmux/client.js";
 import { owningService } from "./cgroup.js";
 import { fail, pass, type DoctorCheck, type DoctorInput } from "./types.js";
@@ -17,15 +17,14 @@ export function parseTmuxVersion(text: string): [number, number] | null {
 
 export async function checkTmuxVersion(input: DoctorInput): Promise<DoctorCheck> {
   const name = "tmux";
-  const res = await run("tmux", ["-V"], { env: input.env, timeoutMs: 10_000 });
-  if (res.spawnError !== undefined || res.exitCode !== 0) {
+  const text = await tmuxVersion(input.env);
+  if (text === null) {
     return fail(
       name,
       "tmux was not found on PATH",
       "install tmux 3.2 or newer (apt-get install tmux, brew install tmux)",
     );
   }
-  const text = res.stdout.trim();
   const v = parseTmuxVersion(text);
   if (v === null) return pass(name, `${text} (a development build; assumed new enough)`);
   const [major, minor] = v;

@@ -97,7 +97,7 @@ describe("endText", () => {
     ],
     [
       "success diagnosis is quiet",
-      { verdict: "no-changes", diagnosis: { code: "ok", summary: "fine" } },
+      { verdict: "no-changes", diagnosis: { code: "success", summary: "fine" } },
       "succeeded (exit 0, no-changes) at 14:47",
     ],
     [

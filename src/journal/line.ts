@@ -1,5 +1,7 @@
 import { exitText, flatten } from "../notify/summary.js";
-import type { Diagnosis, RunState, Verdict } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Verdict } from "../verify/types.js";
 
 /**
  * The journal's one-line entries. A person reads them in their daily notes; an

@@ -1,5 +1,5 @@
 import { run } from "../process/run.js";
-import { stripAnsi } from "../verify/ansi.js";
+import { stripAnsi } from "../util/ansi.js";
 import { testCount } from "./test-count.js";
 
 /**

@@ -5,23 +5,21 @@
  * how it ended (report.ts) and exits 0 only when every item is done; the
  * supervisor then execs the finisher, which notifies.
  *
- * For helper "parallel": `settings.parallel > 1` dispatches to
- * `runParallel(rt: LoopRuntime): Promise<LoopEnd>` in ./parallel.ts, after
- * resumeStale and with the signal handlers and time limit already in place.
- * Ask `nextStep(state)` from ./policy.ts before every start (pass `busy`;
- * `{do: "idle"}` means wait for a running item), fold each iteration into
- * the state with `nextNoProgress`, and return the `end` it gives. The driver
- * writes loop-end.json and picks the exit code from END_EXIT_CODES.
+ *
+ * With `settings.parallel > 1` it hands the work to runParallel
+ * (parallel.ts) once stale iterations are resumed and the signal handlers
+ * and time limit are in place; both modes ask the same policy before every
+ * start. Either way this driver writes loop-end.json and picks the exit code
+ * from END_EXIT_CODES.
  */
 import { realpathSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { topLevel } from "../git/git.js";
 import { Context } from "../sessions/context.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../sessions/rundir.js";
-import type { SessionSpec } from "../sessions/spec.js";
-import { formatDuration } from "../notify/summary.js";
+import { formatDuration } from "../util/format-duration.js";
 import { isAgentmuxError } from "../util/errors.js";
-import { readPrd } from "./checklist-read.js";
+import { readPrd } from "../prd/checklist-read.js";
 import { noteProgress, runIteration } from "./iteration.js";
 import {
   END_EXIT_CODES,
@@ -59,7 +57,7 @@ async function buildRuntime(ctx: Context, runDir: string): Promise<LoopRuntime> 
   const store = ctx.store();
   const run = store.getRun(runIdOfRunDir(runDir));
   const session = run ? store.getSessionById(run.sessionId) : null;
-  const spec = session?.spec as SessionSpec | undefined;
+  const spec = session?.spec;
   if (!run || !session || !spec?.loop) {
     throw new Error(`no loop run recorded for ${runDir}`);
   }

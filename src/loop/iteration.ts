@@ -1,24 +1,25 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnose } from "../diagnose/diagnose.js";
-import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../monitor/policy/governor.js";
+import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../governor/governor.js";
 import { headCommit } from "../git/git.js";
 import { headFromFiles } from "../git/head-file.js";
 import { startAgentChild, type AgentExit } from "../process/agent-child.js";
 import { buildAgentLaunch, iterationSpec } from "../sessions/agent-launch.js";
 import { readEnvFile } from "../sessions/envfile.js";
 import { sessionDir } from "../sessions/rundir.js";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { IterationRow, LoopItemRow } from "../store/store.js";
 import { readTail } from "../verify/tail.js";
 import { readUsage } from "../usage/read.js";
 import { runCheck, type CheckResult } from "./check.js";
-import { diffTicks, parseChecklist, tick, type Checklist } from "./checklist.js";
+import { diffTicks, parseChecklist, tick, type Checklist } from "../prd/checklist.js";
 import { decideIteration, type IterationDecision } from "./decide.js";
 import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import { appendProgress, paneLine } from "./progress.js";
 import { buildPrompt } from "./prompt.js";
 import { sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
+import { ITERATION_DIR_PREFIX } from "../rundir/files.js";
 
 /** With no loop deadline, how long an iteration waits for a launch slot before it fails. */
 const SLOT_WAIT_MS = 6 * 60 * 60_000;
@@ -59,7 +60,8 @@ function readChecklist(path: string): { bytes: Buffer; list: Checklist } | null 
 }
 
 /**
- * One fresh-context iteration on one item (issue 3, "One iteration" 2-6):
+ * One fresh-context iteration on one item (a new agent process, so no context
+ * carries over from the last attempt but what the PRD and the repo hold):
  * start commit, prompt, agent in its own process group, wait with a time
  * limit, evidence, check, decision, boxes, record, one line in the pane.
  */
@@ -94,7 +96,7 @@ export async function runIteration(
       ...(elapsedMs === undefined ? {} : { elapsedMs }),
     });
 
-  const dir = join(rt.run.runDir, `iter-${iteration.id}`);
+  const dir = join(rt.run.runDir, `${ITERATION_DIR_PREFIX}${iteration.id}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const promptFile = join(dir, "prompt");
   const logPath = join(dir, "output.log");
@@ -121,7 +123,7 @@ export async function runIteration(
   let interrupted = false;
   let agentArgv: readonly string[] = spec.argv;
   try {
-    // The shared launch limits (monitor/policy/governor.ts): ten loops on one
+    // The shared launch limits (governor/governor.ts): ten loops on one
     // account take turns, and a rate limit any of them hit pauses them all.
     await acquireLaunchSlot(store, rt.spec.agent, {
       limits: limitsFor(rt.spec.agent, rt.ctx.config()),

@@ -1,6 +1,6 @@
 /**
  * Merging a verified item's branch into the loop's base branch, in the main
- * working tree, one merge at a time across processes (issue 3, "Parallel").
+ * working tree, one merge at a time across processes (two loops may share a repo).
  *
  * The main working tree may be the user's: they can be editing files while
  * the loop runs. So every refusal is decided before git touches the tree:

@@ -19,7 +19,7 @@ import { loopState, requestStop, type LoopRuntime } from "./runtime.js";
 import { prepareItemTree, retireItemTree, worktreesRoot, type ItemTree } from "./worktrees.js";
 
 /**
- * `--parallel N` (issue 3, "Parallel"): at most N agents at once, each item
+ * `--parallel N`: at most N agents at once, each item
  * in its own worktree and branch, starts spaced by settings.spacingMs plus up
  * to jitterMs, a verified item merged into the base branch (merge.ts) and
  * only then ticked in the main tree. The same policy as the serial driver

@@ -2,7 +2,7 @@ import type { ItemState } from "../store/store.js";
 import { isOpen } from "./items.js";
 
 /**
- * What a loop does next (issue 3, "Stopping and staying safe"): pure, the
+ * What a loop does next, so that it stops safely: pure, the
  * loop's state in, one step out. The serial driver and the parallel one ask
  * it before every start, so both stop for the same reasons, in the same order:
  * a stop request, an auth failure, every item finished, the circuit breaker,

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { formatDuration } from "../notify/summary.js";
+import { formatDuration } from "../util/format-duration.js";
 
 /**
  * The progress notes the loop keeps beside the PRD (PRD.md ->

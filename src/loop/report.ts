@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Diagnosis } from "../sessions/types.js";
-import type { SessionSpec } from "../sessions/spec.js";
+import { readFileSync } from "node:fs";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { LoopItemRow, SessionRow, Store } from "../store/store.js";
 import { loopStatus, type LoopStatus } from "./items.js";
 import type { LoopEnd, LoopEndKind } from "./policy.js";
+import { runFile, writeRunFile } from "../rundir/files.js";
 
 /**
  * How a loop run ended, for the finisher (`_finish`, sessions/finish.ts):
@@ -13,15 +12,13 @@ import type { LoopEnd, LoopEndKind } from "./policy.js";
  * notification's "k/n items done". A driver killed with SIGKILL writes
  * nothing: the items alone then tell the story.
  */
-const FILE = "loop-end.json";
-
 export function writeLoopEnd(runDir: string, end: LoopEnd): void {
-  writeFileSync(join(runDir, FILE), `${JSON.stringify(end)}\n`, { mode: 0o600 });
+  writeRunFile(runDir, "loop-end.json", `${JSON.stringify(end)}\n`);
 }
 
 export function readLoopEnd(runDir: string): LoopEnd | null {
   try {
-    const v = JSON.parse(readFileSync(join(runDir, FILE), "utf8")) as LoopEnd;
+    const v = JSON.parse(readFileSync(runFile(runDir, "loop-end.json"), "utf8")) as LoopEnd;
     return typeof v.kind === "string" && typeof v.detail === "string" ? v : null;
   } catch {
     return null; // the driver did not get to write it (killed, or could not start)
@@ -84,7 +81,7 @@ export function reportForRun(
   runDir: string,
   killed: boolean,
 ): LoopReport | null {
-  const settings = (session.spec as SessionSpec).loop;
+  const settings = session.spec.loop;
   if (!settings) return null;
   const report = loopReport(
     store.listLoopItems(session.id),

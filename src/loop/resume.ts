@@ -4,7 +4,7 @@ import { terminateGroup } from "../process/terminate.js";
 import { readEnvFile } from "../sessions/envfile.js";
 import { sessionDir } from "../sessions/rundir.js";
 import { runCheck, type CheckResult } from "./check.js";
-import { findItem, parseChecklist, tick } from "./checklist.js";
+import { findItem, parseChecklist, tick } from "../prd/checklist.js";
 import { decideIteration } from "./decide.js";
 import { iterationEvidence, type IterationEvidence } from "./item-evidence.js";
 import type { LoopRuntime } from "./runtime.js";

@@ -1,31 +1,7 @@
 import { parseDuration } from "../diagnose/reset-time.js";
 import { AgentmuxError, show } from "../util/errors.js";
 
-/**
- * A loop's settings, recorded in the session spec (SessionSpec.loop) at
- * `agentmux loop` and reused by every run (restart) of the loop.
- */
-export interface LoopSettings {
-  /** The PRD as given (relative to the session's cwd, or absolute). */
-  prd: string;
-  /** The project's check command (a trusted template, split into argv; never a shell). */
-  check?: string;
-  /** Iterations per run of the loop (a restart gets a fresh budget). */
-  maxIterations: number;
-  /** Counted attempts per item before it is left failed. */
-  attempts: number;
-  iterationTimeoutMs: number;
-  /** The whole loop's time limit per run; none when absent. */
-  timeoutMs?: number;
-  checkTimeoutMs: number;
-  /** Items worked at once; 1 = serial in the working tree, more = one worktree each. */
-  parallel: number;
-  /** Parallel mode: minimum time between two agent starts, plus up to jitterMs at random. */
-  spacingMs: number;
-  jitterMs: number;
-  /** Consecutive iterations without progress that open the circuit (pause the loop). */
-  noProgressLimit: number;
-}
+export type { LoopSettings } from "../sessions/spec.js";
 
 export const LOOP_DEFAULTS = {
   maxIterations: 50,

@@ -1,4 +1,4 @@
-import { stripAnsi } from "../verify/ansi.js";
+import { stripAnsi } from "../util/ansi.js";
 
 /**
  * How many tests a check command ran, read from its output. A check that

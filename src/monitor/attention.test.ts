@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { Diagnosis } from "../diagnose/types.js";
 import { fixFor, reportLine, type SessionReport } from "./attention.js";
 
-const lost = { code: "lost", summary: "the tmux server on /s is gone", fix: "agentmux restart a" };
-const auth = { code: "auth", summary: "codex: refresh token was already used", fix: "codex login" };
+const lost: Diagnosis = {
+  code: "lost",
+  summary: "the tmux server on /s is gone",
+  fix: "agentmux restart a",
+};
+const auth: Diagnosis = {
+  code: "auth",
+  summary: "codex: refresh token was already used",
+  fix: "codex login",
+};
 
 describe("fixFor", () => {
   it.each<[SessionReport["state"], SessionReport["diagnosis"], boolean, string | null]>([

@@ -1,4 +1,5 @@
-import type { Diagnosis, RunState } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 
 /**
  * What one heartbeat pass says about a session, and the words for it. Pure:

@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
+import { startDetachedLogged } from "../process/detached.js";
 import type { Context } from "../sessions/context.js";
 import { mainJs } from "../util/paths.js";
 import { parseDuration } from "./duration.js";
@@ -35,21 +34,10 @@ function idleExit(env: NodeJS.ProcessEnv): string {
 export function ensureMonitor(ctx: Context): number | null {
   if (ctx.config().monitor === false) return null;
   if (monitorStatus(ctx.store(), 1).running) return null;
-  const log = openSync(join(ctx.stateDir, "watch.log"), "a", 0o600);
-  try {
-    const child = spawn(
-      process.execPath,
-      // --json: one timestamped line per event in the log.
-      [mainJs, "watch", "--idle-exit", idleExit(ctx.env), "--socket", ctx.socket, "--json"],
-      {
-        detached: true,
-        stdio: ["ignore", log, log],
-        env: { ...ctx.env, AGENTMUX_HOME: ctx.stateDir },
-      },
-    );
-    child.unref();
-    return child.pid ?? null;
-  } finally {
-    closeSync(log);
-  }
+  return startDetachedLogged(
+    process.execPath,
+    // --json: one timestamped line per event in the log.
+    [mainJs, "watch", "--idle-exit", idleExit(ctx.env), "--socket", ctx.socket, "--json"],
+    { env: { ...ctx.env, AGENTMUX_HOME: ctx.stateDir }, logFile: join(ctx.stateDir, "watch.log") },
+  );
 }

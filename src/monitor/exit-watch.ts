@@ -1,18 +1,10 @@
-import {
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  watch,
-  writeFileSync,
-  type FSWatcher,
-} from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { finishRun } from "../sessions/finish.js";
 import { paneReport } from "../sessions/pane-report.js";
 import { runDirFor } from "../sessions/rundir.js";
+import { runFile, writeRunFile, type RunFileName } from "../rundir/files.js";
 
 /**
  * The fast path from an agent's exit to its notification while `agentmux
@@ -78,16 +70,16 @@ export class ExitWatch {
     let w: FSWatcher;
     try {
       w = watch(dir, (_event, name) => {
-        if (name === "exit") this.settle(id);
+        if (name === ("exit" satisfies RunFileName)) this.settle(id);
       });
     } catch {
       return; // not created yet (the runs/ event comes first) or already removed
     }
     w.on("error", () => this.remove(id));
     this.dirs.set(id, w);
-    writeAtomic(join(dir, "watched"), `${process.pid}\n`);
+    writeQuietly(dir, "watched", `${process.pid}\n`);
     // The record may have landed before the watch did.
-    if (existsSync(join(dir, "exit"))) this.settle(id);
+    if (existsSync(runFile(dir, "exit"))) this.settle(id);
   }
 
   /** Stop watching a run directory; unless watch settled the run, the supervisor finishes it. */
@@ -96,7 +88,7 @@ export class ExitWatch {
     if (w === undefined) return;
     w.close();
     this.dirs.delete(id);
-    if (!settled) rmSync(join(runDirFor(this.ctx.stateDir, id), "watched"), { force: true });
+    if (!settled) rmSync(runFile(runDirFor(this.ctx.stateDir, id), "watched"), { force: true });
   }
 
   private settle(id: number): void {
@@ -119,7 +111,7 @@ export class ExitWatch {
       const live = run.state === "running" || run.state === "starting";
       const outcome = live ? await finishRun(this.ctx, id, logQuiet(run.logPath)) : null;
       const report = paneReport(this.ctx.store(), id, outcome);
-      writeAtomic(join(run.runDir, "settled"), `${report.status}\n${report.text}`);
+      writeQuietly(run.runDir, "settled", `${report.status}\n${report.text}`);
       handedOver = true;
       // What waits for a destination's window is sent by watch's timer (nextNotificationDue).
       if (outcome) this.settled();
@@ -137,12 +129,10 @@ export class ExitWatch {
   }
 }
 
-/** Write-then-rename, so the supervisor never reads half a file. */
-function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+/** writeRunFile, for a run directory that may have been purged meanwhile. */
+function writeQuietly(runDir: string, name: RunFileName, data: string): void {
   try {
-    writeFileSync(tmp, data, { mode: 0o600 });
-    renameSync(tmp, path);
+    writeRunFile(runDir, name, data);
   } catch {
     // The run directory is gone (purged): nobody is waiting there.
   }

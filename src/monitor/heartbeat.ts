@@ -4,7 +4,6 @@ import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "../sessions/outbox.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import { fixFor, type SessionReport } from "./attention.js";
@@ -66,7 +65,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
   for (const row of rows) {
     let run = row.run;
     if (run && isLive(run.state) && opts.busy?.(run.id) !== true) {
-      const spec = row.session.spec as SessionSpec;
+      const spec = row.session.spec;
       const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
       const panes = alive ? null : await panesOf(spec.socket);
       run = (await refreshSession(ctx, row.session, panes)).run;
@@ -81,7 +80,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
     views.map(async ({ session, run }) => {
       if (!run || policyState(run) !== "lost" || run.agentPid === null) return;
       if (!isAlive(run.agentPid, run.agentStart)) return;
-      const spec = session.spec as SessionSpec;
+      const spec = session.spec;
       if (await terminateGroup(run.agentPid, run.agentStart, spec.graceSeconds * 1000)) {
         orphansEnded++;
         reports.set(session.name, base(session, run, "orphan-ended", { orphanPid: run.agentPid }));
@@ -166,7 +165,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
 }
 
 function stallRestarts(ctx: Context, session: SessionRow): boolean {
-  const policy = restartPolicyOf(session.spec as SessionSpec, ctx.config());
+  const policy = restartPolicyOf(session.spec, ctx.config());
   return policy === "on-failure" || policy === "always";
 }
 

@@ -1,12 +1,12 @@
+import type { Diagnosis } from "../diagnose/types.js";
 import type { Context } from "../sessions/context.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import { startRun } from "../sessions/start-run.js";
-import type { RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { MonitorAction } from "./attention.js";
 import { AgentmuxError } from "../util/errors.js";
 import { erroredRecord, markErrored } from "./policy/errored.js";
-import { readGovernor } from "./policy/governor.js";
+import { readGovernor } from "../governor/governor.js";
 import { decideRestart, type PastRun } from "./policy/restart.js";
 import { backoffTiming, restartPolicyOf } from "./policy-config.js";
 import { queueNotice, stallKey } from "./stall-check.js";
@@ -56,7 +56,7 @@ export async function considerRestart(
   if (store.getMeta(claimKey(run.id)) !== null) {
     return { action: "none", reason: "already restarted", attention: false };
   }
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const state = policyState(run);
   const history: PastRun[] = store.listRuns(session.id).map((r) => ({
     startedAt: r.startedAt,
@@ -70,7 +70,7 @@ export async function considerRestart(
   const errored = erroredRecord(store, session.id);
   // The monitor stopped this run as stalled (heartbeat.ts): for the policy that is a failure.
   const stalled = run.state === "killed" && store.getMeta(stallKey(run.id)) !== null;
-  const diagnosis =
+  const diagnosis: Diagnosis | null =
     stalled && run.diagnosis?.code !== "stall"
       ? { code: "stall", summary: run.diagnosis?.summary ?? "stalled" }
       : run.diagnosis;

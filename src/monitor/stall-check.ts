@@ -1,8 +1,7 @@
 import { planNotifications } from "../notify/plan.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
-import type { SessionSpec } from "../sessions/spec.js";
-import type { Diagnosis } from "../sessions/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
 import {
@@ -74,7 +73,7 @@ export async function checkStall(
   now: number,
 ): Promise<StallCheck | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const stallAfterMs = stallAfterOf(spec, ctx.config());
   const prev = readSample(store.getMeta(sampleKey(run.id)));
   const already = store.getMeta(stallKey(run.id)) !== null;
@@ -127,7 +126,7 @@ export function queueNotice(
   now: number,
   state: string = "stalled",
 ): void {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const event: NotifyEvent = {
     name: session.name,
     agent: spec.agent,

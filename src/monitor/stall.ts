@@ -1,5 +1,5 @@
 /**
- * Stall detection as a pure decision (issue 4, "Stalls"). A running session
+ * Stall detection as a pure decision. A running session
  * is stalled when, for `stallAfterMs`, none of these moved:
  *
  * - its screen: a hash of the pane's text. Activity timestamps and the log's

@@ -3,7 +3,6 @@ import { basename, dirname } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { nextNotificationDue } from "../sessions/outbox.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import {
   ControlClient,
   detachOtherMonitorClients,
@@ -217,7 +216,7 @@ export class Watcher {
     const cfg = this.ctx.config();
     for (const row of rows) {
       if (row.run?.state !== "running") continue;
-      next = Math.min(next, sampleEveryMs(stallAfterOf(row.session.spec as SessionSpec, cfg)));
+      next = Math.min(next, sampleEveryMs(stallAfterOf(row.session.spec, cfg)));
     }
     this.wake(next);
   }
@@ -228,10 +227,7 @@ export class Watcher {
     const live = store
       .listSessionsWithLatestRun()
       .filter((r) => r.run !== null && isLive(r.run.state));
-    const sockets = new Set([
-      this.ctx.socket,
-      ...live.map((r) => (r.session.spec as SessionSpec).socket),
-    ]);
+    const sockets = new Set([this.ctx.socket, ...live.map((r) => r.session.spec.socket)]);
     for (const socket of sockets) {
       let conn = this.conns.get(socket);
       if (!conn || conn.closed) {
@@ -242,7 +238,7 @@ export class Watcher {
       await detachOtherMonitorClients(socket, this.ctx.env, c.control.pid);
       const fresh = live.filter(
         (r) =>
-          (r.session.spec as SessionSpec).socket === socket &&
+          r.session.spec.socket === socket &&
           r.run?.tmuxSessionId != null &&
           !c.hooked.has(r.run.tmuxSessionId),
       );

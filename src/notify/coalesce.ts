@@ -2,7 +2,7 @@ import type { NotificationRow } from "../store/store.js";
 import type { PlannedNotification } from "./plan.js";
 
 /**
- * Notifications under load (issue 4): a destination gets at most one message
+ * Notifications under load: a destination gets at most one message
  * per window; whatever ends meanwhile waits and goes out as one combined
  * message listing every summary. OpenClaw wakes the assistant at most once
  * per 30 s and flood-guards after 5 wakes a minute, so 20 sessions ending in

@@ -1,16 +1,10 @@
 import { deliverCommand } from "./channels/command.js";
 import { deliverDesktop } from "./channels/desktop.js";
 import { deliverWebhook } from "./channels/webhook.js";
+import type { DeliveryResult } from "./channels/result.js";
 import type { PlannedNotification } from "./plan.js";
 
-export interface DeliveryResult {
-  ok: boolean;
-  error?: string;
-  /** ok without sending: an optional channel (desktop "auto") that has nowhere to go here. */
-  skipped?: string;
-  /** Retrying cannot help (program missing, no desktop, malformed URL). */
-  permanent?: boolean;
-}
+export type { DeliveryResult } from "./channels/result.js";
 
 export interface DeliverOptions {
   /** Per attempt; defaults per channel (command 10 s, webhook 5 s). */

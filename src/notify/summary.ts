@@ -1,4 +1,6 @@
 import type { TemplateVar } from "./template.js";
+import { removeEscapes } from "../util/ansi.js";
+import { formatDuration } from "../util/format-duration.js";
 
 /** What a notification is about: one run that ended. */
 export type NotifyState = "succeeded" | "failed" | "killed" | "lost";
@@ -26,30 +28,15 @@ export interface NotifyEvent {
   usage?: string;
 }
 
-// ANSI escape sequences (CSI and OSC), then any other control character,
-// including Unicode line/paragraph separators that chat apps render as breaks.
-const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
+// Any control character left once escape sequences are gone, including the
+// Unicode line/paragraph separators that chat apps render as breaks.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /** One line of plain text: escapes removed, control characters and newlines become one space. */
 export function flatten(text: string, max = Infinity): string {
-  const flat = text.replace(ANSI, "").replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
+  const flat = removeEscapes(text).replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
   if (flat.length <= max) return flat;
   return `${flat.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
-}
-
-/** `850ms`, `12s`, `4m12s`, `1h03m`, `2d05h`: short, and precise where it matters. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "0s";
-  if (ms < 1000) return `${Math.floor(ms)}ms`;
-  const s = Math.floor(ms / 1000);
-  const pad = (n: number): string => String(n).padStart(2, "0");
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${pad(s % 60)}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h${pad(m % 60)}m`;
-  return `${Math.floor(h / 24)}d${pad(h % 24)}h`;
 }
 
 /** `exit 0`, `signal SIGTERM`, or `no exit code` (a lost run). */

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, createWriteStream, openSync } from "node:fs";
 import { processStartTicks, signal } from "./pids.js";
+import { terminateThenKill } from "./escalate.js";
 
 /**
  * One loop iteration's agent: a child in its own process group (so a timeout
@@ -37,6 +38,8 @@ export interface AgentChild {
 
 /** How long leftovers in the agent's group get between TERM and KILL after it exits. */
 const LEFTOVER_GRACE_MS = 1_000;
+/** The leftovers of a group have no exit to wait on: their KILL always follows the grace period. */
+const NEVER = new Promise<never>(() => undefined);
 
 export function startAgentChild(opts: AgentChildOptions): AgentChild {
   const stdinFd = openSync(opts.stdinFile ?? "/dev/null", "r");
@@ -85,10 +88,7 @@ export function startAgentChild(opts: AgentChildOptions): AgentChild {
       status = { exitCode: code, signal: sig };
       // What the agent left in its group (a dev server, a watcher) must not
       // outlive it, and would keep its output pipes (and 'close') open.
-      if (signal(-pid, "SIGTERM")) {
-        signal(-pid, "SIGCONT");
-        setTimeout(() => signal(-pid, "SIGKILL"), LEFTOVER_GRACE_MS).unref();
-      }
+      void terminateThenKill((sig) => signal(-pid, sig), NEVER, LEFTOVER_GRACE_MS);
       // 'close' follows once the pipes drain; do not wait on it forever.
       setTimeout(finish, LEFTOVER_GRACE_MS + 1_000).unref();
     });
@@ -100,11 +100,8 @@ export function startAgentChild(opts: AgentChildOptions): AgentChild {
   });
   const stop = async (graceMs: number): Promise<AgentExit> => {
     if (done || pid <= 0) return exited;
-    signal(-pid, "SIGTERM");
-    signal(-pid, "SIGCONT"); // a stopped agent cannot act on TERM
-    const timer = setTimeout(() => signal(-pid, "SIGKILL"), graceMs);
+    await terminateThenKill((sig) => signal(-pid, sig), exited, graceMs);
     const result = await exited;
-    clearTimeout(timer);
     // Whatever the agent left in its group (a dev server, a watcher) goes too.
     signal(-pid, "SIGKILL");
     return result;

@@ -1,4 +1,5 @@
 import { spawn, type StdioOptions } from "node:child_process";
+import { terminateThenKill } from "./escalate.js";
 
 /**
  * The one seam that spawns processes. Always argv, never a shell string.
@@ -36,6 +37,20 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 // that a command the user is waiting for does not look hung.
 const DEFAULT_KILL_GRACE_MS = 2_000;
 
+/** How to KILL each child of run() still running (see killRunningChildren). */
+const running = new Set<() => void>();
+
+/**
+ * KILL every child run() started that is still running. For a process that
+ * gives up on work in flight (the finisher at its deadline) and must not
+ * leave a hung git or notification command behind as an orphan.
+ */
+export function killRunningChildren(): number {
+  const n = running.size;
+  for (const kill of [...running]) kill();
+  return n;
+}
+
 export function run(
   command: string,
   args: readonly string[],
@@ -63,19 +78,23 @@ export function run(
         // Already gone: nothing to stop.
       }
     };
-    let killTimer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((r) => child.once("close", () => r()));
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      void terminateThenKill(signalChild, closed, grace);
+    };
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
             timedOut = true;
-            signalChild("SIGTERM");
-            killTimer = setTimeout(() => signalChild("SIGKILL"), grace);
+            stop();
           }, timeoutMs)
         : undefined;
-    const onAbort = (): void => {
-      signalChild("SIGTERM");
-      killTimer ??= setTimeout(() => signalChild("SIGKILL"), grace);
-    };
+    const onAbort = stop;
+    const killNow = (): void => signalChild("SIGKILL");
+    running.add(killNow);
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout?.on("data", (b: Buffer) => out.push(b));
@@ -89,8 +108,8 @@ export function run(
       child.stdin.end(opts.input);
     }
     child.on("close", (code, signal) => {
+      running.delete(killNow);
       if (timer) clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener("abort", onAbort);
       const result: RunResult = {
         command,

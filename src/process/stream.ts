@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { terminateThenKill } from "./escalate.js";
 
 /**
  * A long-lived child whose stdout is read line by line while it runs (the
@@ -59,10 +60,9 @@ export function spawnLines(
     },
     async stop(graceMs: number) {
       if (child.stdin.writable) child.stdin.end();
-      for (const sig of ["SIGTERM", "SIGKILL"] as const) {
-        if (await settlesWithin(exited, graceMs)) return;
-        child.kill(sig);
-      }
+      // Closing stdin is the first request to stop; then TERM, grace, KILL.
+      if (await settlesWithin(exited, graceMs)) return;
+      await terminateThenKill((sig) => child.kill(sig), exited, graceMs);
       await exited;
     },
     exited,

@@ -1,3 +1,4 @@
+import { terminateThenKill, until } from "./escalate.js";
 import { isRunning, signal } from "./pids.js";
 
 /**
@@ -13,19 +14,15 @@ export async function terminateGroup(
   graceMs: number,
 ): Promise<boolean> {
   if (!isRunning(leaderPid, leaderStart)) return false;
-  signal(-leaderPid, "SIGTERM");
-  signal(-leaderPid, "SIGCONT"); // a stopped agent cannot act on TERM
-  const deadline = Date.now() + graceMs;
-  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
-    if (!isRunning(leaderPid, leaderStart)) return true;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  signal(-leaderPid, "SIGKILL");
+  const gone = (): boolean => !isRunning(leaderPid, leaderStart);
   // KILL is not instant: callers go on to start a replacement in the same
-  // tree, so wait (briefly) until the leader has really stopped.
-  const killDeadline = Date.now() + 2_000;
-  while (isRunning(leaderPid, leaderStart) && Date.now() < killDeadline) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  // tree, so after KILL wait (briefly, 2 s) until the leader has really stopped.
+  const stopped = until(gone, graceMs + 2_000);
+  // Each signal re-checks pid and start time: the leader may have gone and its pid been reused.
+  const send = (sig: NodeJS.Signals): void => {
+    if (!gone()) signal(-leaderPid, sig);
+  };
+  const how = await terminateThenKill(send, stopped, graceMs);
+  if (how === "killed") await stopped;
   return true;
 }

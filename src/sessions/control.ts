@@ -8,7 +8,6 @@ import type { Context } from "./context.js";
 import { isLive } from "./lifecycle.js";
 import { refreshSession, type SessionView } from "./reconcile.js";
 import { readExit } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import { startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
 
@@ -42,7 +41,7 @@ export async function killSession(ctx: Context, name: string): Promise<SessionVi
   const run = view.run;
   if (!run || !isLive(run.state)) return view;
   store.updateRun(run.id, { killRequested: true });
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const alive = run.runnerPid !== null && isAlive(run.runnerPid, run.runnerStart);
   if (alive && run.runnerPid !== null) signal(run.runnerPid, "SIGTERM");
   else
@@ -73,14 +72,10 @@ export async function restartSession(
   // A lost run's agent may still be editing the tree: never start a second one beside it.
   const last = view.run;
   if (last?.state === "lost" && last.agentPid !== null) {
-    await terminateGroup(
-      last.agentPid,
-      last.agentStart,
-      (session.spec as SessionSpec).graceSeconds * 1000,
-    );
+    await terminateGroup(last.agentPid, last.agentStart, session.spec.graceSeconds * 1000);
   }
   const run = await startRun(ctx, session);
-  // A person restarted it: the monitor may restart it again (issue 4, errored).
+  // A person restarted it: the monitor, which had given up on it (errored), may restart it again.
   clearErrored(ctx.store(), session.id);
   return { session: ctx.store().getSessionById(session.id) ?? session, run };
 }
@@ -103,7 +98,7 @@ export async function removeSession(
       },
     );
   }
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const tmux = ctx.tmux(spec.socket);
   if (await tmux.hasSession(session.name)) await tmux.killSession(session.name);
   if (opts.purge) {

@@ -8,24 +8,26 @@ import { decideVerdict } from "../verify/verdict.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
-import { reportFromDiagnosis } from "../monitor/policy/governor.js";
+import { reportFromDiagnosis } from "../governor/governor.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
-import { join } from "node:path";
 import { recordRunUsage } from "./run-usage.js";
 import { usageText } from "../usage/format.js";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
 function agentPathValue(runDir: string): string | undefined {
   try {
-    return readEnvFile(join(runDir, "env")).PATH;
+    return readEnvFile(runFile(runDir, "env")).PATH;
   } catch {
     return undefined; // the run directory is gone (purged): the diagnosis says PATH unknown
   }
 }
-import type { SessionSpec } from "./spec.js";
-import type { Diagnosis, Evidence, ExitRecord, RunState, Verdict } from "./types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "./lifecycle.js";
+import type { ExitRecord } from "./rundir.js";
+import type { Evidence, Verdict } from "../verify/types.js";
+import { runFile } from "../rundir/files.js";
 
 export interface FinishOutcome {
   session: SessionRow;
@@ -121,7 +123,7 @@ async function settle(
   logSettled?: Promise<unknown>,
 ): Promise<FinishOutcome | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const evidence: Evidence = await runEvidence(spec, run, logSettled);
   const verdict: Verdict | null =
     state === "lost"
@@ -154,7 +156,7 @@ async function settle(
     });
 
   // A rate or usage limit pauses every launch of this agent until it resets
-  // (monitor/policy/governor.ts). Before settling: the settled run frees its
+  // (governor/governor.ts). Before settling: the settled run frees its
   // concurrency slot, and a waiter must find the pause already there.
   reportFromDiagnosis(store, spec.agent, diagnosis, new Date(exit.endedAt), session.name);
   const settled = store.trySettle(run.id, state, {

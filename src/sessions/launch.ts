@@ -12,8 +12,8 @@ import { assertNotLive, startRun } from "./start-run.js";
 import { sessionDir } from "./rundir.js";
 import { refreshSession } from "./reconcile.js";
 import { checkAgentReady, displayCommand } from "./agent-launch.js";
-import type { AgentName } from "./types.js";
-import type { LoopSettings } from "../loop/settings.js";
+import type { AgentName } from "../agents/names.js";
+import type { LoopSettings } from "./spec.js";
 
 export interface LaunchRequest {
   agent: AgentName;

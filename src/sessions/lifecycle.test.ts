@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canTransition, assertTransition, endState } from "./lifecycle.js";
-import { RUN_STATES } from "./types.js";
+import { RUN_STATES } from "./lifecycle.js";
 
 describe("run transitions", () => {
   it.each([

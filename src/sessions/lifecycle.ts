@@ -1,5 +1,15 @@
 import { AgentmuxError } from "../util/errors.js";
-import type { RunState } from "./types.js";
+
+/** States of one run; the last four are terminal. */
+export const RUN_STATES = ["starting", "running", "succeeded", "failed", "killed", "lost"] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
+  "succeeded",
+  "failed",
+  "killed",
+  "lost",
+]);
 
 /**
  * The run state machine. `lost` is reachable from any live state (the runner

@@ -5,6 +5,7 @@ import { openStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { deliverPending, nextNotificationDue } from "./outbox.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 /** A notification program that appends its --text argument, then a separator, to a file. */
 function recorder(dir: string): { program: string; messages: () => string[] } {
@@ -28,7 +29,7 @@ function setup(): { store: Store; dir: string; addRun: (name: string, program: s
   const store = openStore(dir);
   onTestFinished(() => store.close());
   const addRun = (name: string, program: string): number => {
-    const s = store.createSession({ name, kind: "agent", agent: "cmd", spec: {} });
+    const s = store.createSession({ name, kind: "agent", agent: "cmd", spec: testSpec() });
     const run = store.createRun(s.id, {
       state: "succeeded",
       runDir: join(dir, "no-such-run"),

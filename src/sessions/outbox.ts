@@ -3,8 +3,8 @@ import { combine, DEFAULT_WINDOW_MS, planOutbox, type OutboxPlan } from "../noti
 import { deliverWithRetries } from "../notify/deliver.js";
 import type { Config } from "../config/config.js";
 import type { Store } from "../store/store.js";
-import { join } from "node:path";
 import { readEnvFile } from "./envfile.js";
+import { runFile } from "../rundir/files.js";
 
 /**
  * Notifications go through the store: planned rows are written `pending`
@@ -27,7 +27,7 @@ function envOfRun(store: Store, runId: number): NodeJS.ProcessEnv | undefined {
   const run = store.getRun(runId);
   if (!run) return undefined;
   try {
-    return readEnvFile(join(run.runDir, "env"));
+    return readEnvFile(runFile(run.runDir, "env"));
   } catch {
     return undefined; // run directory purged: deliver with this process's environment
   }
@@ -173,7 +173,7 @@ export function notifyWindowMs(config: Pick<Config, "notify">): number {
 }
 
 /** A finisher does not wait longer than this for a destination's window (a window is 30 s). */
-const FOLLOW_UP_MAX_MS = 2 * 60_000;
+export const FOLLOW_UP_MAX_MS = 2 * 60_000;
 
 /**
  * The finisher's follow-up: rows it had to leave pending (their destination

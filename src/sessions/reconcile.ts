@@ -4,7 +4,6 @@ import type { TmuxPane } from "../tmux/client.js";
 import type { Context } from "./context.js";
 import { isLive } from "./lifecycle.js";
 import { readExit, readStarted } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 
 export interface SessionView {
   session: SessionRow;
@@ -92,7 +91,7 @@ async function paneOf(
   session: SessionRow,
   panes: TmuxPane[] | null,
 ): Promise<TmuxPane | undefined> {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const all = panes ?? (await ctx.tmux(spec.socket).listPanes());
   return all.find((p) => p.sessionName === session.name);
 }
@@ -102,7 +101,7 @@ async function whyGone(
   session: SessionRow,
   panes: TmuxPane[] | null,
 ): Promise<{ code: string; text: string }> {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const all = panes ?? (await ctx.tmux(spec.socket).listPanes());
   if (all.length === 0 && (await ctx.tmux(spec.socket).serverPid()) === null) {
     return { code: "server-gone", text: `the tmux server on ${spec.socket} is gone` };
@@ -127,7 +126,7 @@ async function whyGone(
 
 /** SIGCHLD to the session's tmux server: it reaps exited pane processes and records their status. */
 async function reap(ctx: Context, session: SessionRow): Promise<void> {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const pid = await ctx.tmux(spec.socket).serverPid();
   if (pid !== null) signal(pid, "SIGCHLD");
   // tmux handles the signal in its event loop; one round-trip gives it that turn.

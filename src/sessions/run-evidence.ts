@@ -6,7 +6,7 @@ import type { RunRow } from "../store/store.js";
 import { gatherEvidence } from "../verify/evidence.js";
 import { prdEvidence } from "../verify/prd-evidence.js";
 import type { SessionSpec } from "./spec.js";
-import type { Evidence } from "./types.js";
+import type { Evidence } from "../verify/types.js";
 
 /** A run's evidence as the finisher and `agentmux verify` both judge it: git, plus PRD ticks for --prd runs. */
 export async function runEvidence(

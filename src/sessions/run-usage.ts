@@ -17,7 +17,7 @@ export async function recordRunUsage(
   run: RunRow,
 ): Promise<UsageJson | null> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   try {
     if (spec.loop !== undefined) {
       const parts = store

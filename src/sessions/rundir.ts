@@ -1,13 +1,23 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants as osConstants } from "node:os";
-import type { ExitRecord } from "./types.js";
+import { runFile, writeRunFile, type RunFileName } from "../rundir/files.js";
+
+/** How one run ended, as recorded by the runner. */
+export interface ExitRecord {
+  exitCode: number | null;
+  signal: string | null;
+  endedAt: string;
+  /** Why the runner stopped the agent, when it did: "hangup" (pane or server gone), "terminated" (kill). */
+  reason: string | null;
+}
 
 /**
  * The run directory is the contract between `agentmux run` (node), the
- * supervisor in the pane (runner/runner.pl) and the finisher (node again).
- * Layout: STATE/runs/<runId>/{argv,env,cwd,runner.conf,prompt,started,exit,output.log}.
- * Everything is 0600 in a 0700 directory: env holds the caller's secrets.
+ * supervisor in the pane (runner/runner.pl) and the finisher (node again):
+ * STATE/runs/<runId>/, with the files listed (writer, reader, format) in
+ * src/rundir/files.ts. This module writes the supervisor's inputs and reads
+ * its outputs.
  */
 export function sessionDir(stateDir: string, sessionId: number): string {
   return join(stateDir, "sessions", String(sessionId));
@@ -41,8 +51,7 @@ const nulJoin = (items: readonly string[]): string => items.map((s) => `${s}\0`)
 
 export function writeRunDir(runDir: string, files: RunFiles): void {
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  const w = (name: string, data: string): void =>
-    writeFileSync(join(runDir, name), data, { mode: 0o600 });
+  const w = (name: RunFileName, data: string): void => writeRunFile(runDir, name, data);
   for (const a of files.argv) {
     if (a.includes("\0")) throw new Error("argv element contains NUL");
   }
@@ -58,7 +67,7 @@ export function writeRunDir(runDir: string, files: RunFiles): void {
   );
   w("cwd", files.cwd);
   w("runner.conf", `stdin=${files.stdin}\ngrace=${files.graceSeconds}\n`);
-  if (files.promptFile !== undefined) copyFileSync(files.promptFile, join(runDir, "prompt"));
+  if (files.promptFile !== undefined) copyFileSync(files.promptFile, runFile(runDir, "prompt"));
 }
 
 export interface StartedRecord {
@@ -71,7 +80,7 @@ export interface StartedRecord {
 
 export function readStarted(runDir: string): StartedRecord | null {
   try {
-    const path = join(runDir, "started");
+    const path = runFile(runDir, "started");
     const [runner, agent, ticks, runnerTicks] = readFileSync(path, "utf8").trim().split(" ");
     return {
       runnerPid: Number(runner),
@@ -100,7 +109,7 @@ export function signalName(num: number): string {
 
 export function readExit(runDir: string): ExitRecord | null {
   try {
-    const path = join(runDir, "exit");
+    const path = runFile(runDir, "exit");
     const [code, sig, reason] = readFileSync(path, "utf8").trim().split(" ");
     return {
       exitCode: code === undefined || code === "-" ? null : Number(code),
@@ -115,7 +124,7 @@ export function readExit(runDir: string): ExitRecord | null {
 
 export function readExecError(runDir: string): string | null {
   try {
-    return readFileSync(join(runDir, "exec-error"), "utf8");
+    return readFileSync(runFile(runDir, "exec-error"), "utf8");
   } catch {
     return null; // the agent started normally
   }

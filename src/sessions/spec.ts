@@ -1,5 +1,5 @@
-import type { LoopSettings } from "../loop/settings.js";
-import type { AgentName } from "./types.js";
+import { isAgentName, type AgentName } from "../agents/names.js";
+import { AgentmuxError, show } from "../util/errors.js";
 
 /**
  * What a session runs, recorded once at `agentmux run` and reused by every
@@ -40,4 +40,132 @@ export interface SessionSpec {
   stallAfterMs?: number;
   /** A loop session (kind "loop"): the pane runs the loop driver, which starts `agent` per item. */
   loop?: LoopSettings;
+}
+
+/**
+ * A loop's settings, recorded in the session spec (SessionSpec.loop) at
+ * `agentmux loop` and reused by every run (restart) of the loop.
+ */
+export interface LoopSettings {
+  /** The PRD as given (relative to the session's cwd, or absolute). */
+  prd: string;
+  /** The project's check command (a trusted template, split into argv; never a shell). */
+  check?: string;
+  /** Iterations per run of the loop (a restart gets a fresh budget). */
+  maxIterations: number;
+  /** Counted attempts per item before it is left failed. */
+  attempts: number;
+  iterationTimeoutMs: number;
+  /** The whole loop's time limit per run; none when absent. */
+  timeoutMs?: number;
+  checkTimeoutMs: number;
+  /** Items worked at once; 1 = serial in the working tree, more = one worktree each. */
+  parallel: number;
+  /** Parallel mode: minimum time between two agent starts, plus up to jitterMs at random. */
+  spacingMs: number;
+  jitterMs: number;
+  /** Consecutive iterations without progress that open the circuit (pause the loop). */
+  noProgressLimit: number;
+}
+
+type Check = (v: unknown) => boolean;
+const isStr: Check = (v) => typeof v === "string";
+const isNum: Check = (v) => typeof v === "number" && Number.isFinite(v);
+const isBool: Check = (v) => typeof v === "boolean";
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const listOf =
+  (item: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(item);
+const oneOf =
+  (...values: unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+
+type Shape = Record<string, readonly [Check, "required" | "optional"]>;
+
+const LOOP_SHAPE: Shape = {
+  prd: [isStr, "required"],
+  check: [isStr, "optional"],
+  maxIterations: [isNum, "required"],
+  attempts: [isNum, "required"],
+  iterationTimeoutMs: [isNum, "required"],
+  timeoutMs: [isNum, "optional"],
+  checkTimeoutMs: [isNum, "required"],
+  parallel: [isNum, "required"],
+  spacingMs: [isNum, "required"],
+  jitterMs: [isNum, "required"],
+  noProgressLimit: [isNum, "required"],
+};
+
+const SPEC_SHAPE: Shape = {
+  agent: [(v) => typeof v === "string" && isAgentName(v), "required"],
+  cwd: [isStr, "required"],
+  socket: [isStr, "required"],
+  argv: [listOf(isStr), "required"],
+  display: [isStr, "required"],
+  launch: [
+    (v) =>
+      isObj(v) &&
+      problems(v, {
+        extraArgs: [listOf(isStr), "required"],
+        command: [listOf(isStr), "optional"],
+        prdPath: [isStr, "optional"],
+        engine: [oneOf("codex", "claude"), "optional"],
+        parallel: [isBool, "optional"],
+        commits: [isBool, "optional"],
+      }).length === 0,
+    "required",
+  ],
+  hasPrompt: [isBool, "required"],
+  notify: [
+    (v) =>
+      isObj(v) &&
+      problems(v, {
+        commands: [listOf(listOf(isStr)), "required"],
+        webhooks: [listOf(isStr), "required"],
+        desktop: [oneOf(true, false, "auto"), "required"],
+      }).length === 0,
+    "required",
+  ],
+  journalDir: [isStr, "optional"],
+  graceSeconds: [isNum, "required"],
+  restart: [oneOf("never", "on-failure", "always"), "optional"],
+  stallAfterMs: [isNum, "optional"],
+  loop: [(v) => isObj(v) && problems(v, LOOP_SHAPE).length === 0, "optional"],
+};
+
+/** The fields of `v` that are missing or of the wrong type. */
+function problems(v: Record<string, unknown>, shape: Shape): string[] {
+  const out: string[] = [];
+  for (const [key, [ok, need]] of Object.entries(shape)) {
+    const value = v[key];
+    if (value === undefined) {
+      if (need === "required") out.push(`${key} is missing`);
+    } else if (!ok(value)) {
+      out.push(`${key} is ${JSON.stringify(value).slice(0, 60)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The spec as the store keeps it (parsed JSON), checked against SessionSpec
+ * once, where it leaves the store. A spec that does not fit is an error naming
+ * the session: every later step (restart, kill, the monitor) acts on it, and a
+ * default filled in here would make it act on something nobody asked for.
+ */
+export function parseSessionSpec(raw: unknown, session: string): SessionSpec {
+  const found = isObj(raw) ? problems(raw, SPEC_SHAPE) : ["it is not an object"];
+  if (found.length > 0) {
+    throw new AgentmuxError(
+      "store",
+      `The stored spec of session ${show(session)} does not fit: ${found.join("; ")}`,
+      {
+        hint: `agentmux rm ${session} removes the session; the database was edited by hand or written by an incompatible version`,
+      },
+    );
+  }
+  return raw as SessionSpec;
 }

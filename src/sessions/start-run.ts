@@ -10,13 +10,13 @@ import { readEnvFile } from "./envfile.js";
 import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
-import type { SessionSpec } from "./spec.js";
 import { resolvePerl } from "./perl.js";
-import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../monitor/policy/governor.js";
+import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
+import { runFile } from "../rundir/files.js";
 
 export interface StartRunOptions {
   /**
-   * How long to wait for the agent's launch limits (monitor/policy/governor.ts)
+   * How long to wait for the agent's launch limits (governor/governor.ts)
    * before refusing (AgentmuxError "state"). Default 10 min; a known pause that ends
    * later is refused at once, so `agentmux run` never hangs for hours.
    */
@@ -39,7 +39,7 @@ export async function startRun(
   opts: StartRunOptions = {},
 ): Promise<RunRow> {
   const store = ctx.store();
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const sdir = sessionDir(ctx.stateDir, session.id);
   const perl = await resolvePerl(ctx.env);
 
@@ -67,7 +67,7 @@ export async function startRun(
       });
   let run = reserved as RunRow;
   const runDir = runDirFor(ctx.stateDir, run.id);
-  const logPath = join(runDir, "output.log");
+  const logPath = runFile(runDir, "output.log");
   run = store.updateRun(run.id, { runDir, logPath });
 
   try {
@@ -79,7 +79,7 @@ export async function startRun(
       AGENTMUX_SESSION: session.name,
       AGENTMUX_RUN: String(run.id),
     };
-    if (promptFile) env.AGENTMUX_PROMPT_FILE = join(runDir, "prompt");
+    if (promptFile) env.AGENTMUX_PROMPT_FILE = runFile(runDir, "prompt");
     writeRunDir(runDir, {
       argv: launch.argv,
       env,
@@ -159,7 +159,7 @@ async function waitForStarted(
   for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
     const started = readStarted(runDir);
     if (started) return started;
-    if (existsSync(join(runDir, "exit"))) return readStarted(runDir);
+    if (existsSync(runFile(runDir, "exit"))) return readStarted(runDir);
     await new Promise((r) => setTimeout(r, delay));
   }
   return null;

@@ -3,8 +3,9 @@ import type { LoopStatus } from "../loop/items.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { UsageJson } from "../usage/types.js";
-import type { SessionSpec } from "./spec.js";
-import type { Diagnosis, Evidence, RunState, Verdict } from "./types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "./lifecycle.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 
 /** The documented shape of `status --json` and of each `ls --json` element. */
 export interface StatusJson {
@@ -63,7 +64,7 @@ export function statusJson(
   now: number = Date.now(),
   loop?: LoopView,
 ): StatusJson {
-  const spec = session.spec as SessionSpec;
+  const spec = session.spec;
   const end = run?.endedAt ? Date.parse(run.endedAt) : now;
   return {
     name: session.name,

@@ -16,6 +16,7 @@ import { tempDir } from "../../test/helpers/tmp.js";
 import { run } from "../process/run.js";
 import { openStore } from "./open.js";
 import type { Store } from "./store.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 /**
  * Real processes racing on one database file: what the CLI, a finisher and
@@ -38,7 +39,10 @@ const MODULES = [
   "src/store/outbox-batch.ts",
   "src/store/usage.ts",
   "src/sessions/lifecycle.ts",
-  "src/sessions/types.ts",
+  "src/sessions/spec.ts",
+  "src/agents/names.ts",
+  "src/diagnose/types.ts",
+  "src/verify/types.ts",
   "src/util/errors.ts",
   "src/store/native.ts",
   "src/util/paths.ts",
@@ -67,7 +71,7 @@ if (mode === "claim") {
   const [id, to] = arg.split(":");
   out = store.trySettle(Number(id), to, { endReason: "pid:" + process.pid }) !== null;
 } else if (mode === "open") {
-  out = store.createSession({ name: "w" + arg, kind: "agent", agent: "cmd", spec: {} }).id;
+  out = store.createSession({ name: "w" + arg, kind: "agent", agent: "cmd", spec: ${JSON.stringify(testSpec())} }).id;
 }
 store.close();
 process.stdout.write(JSON.stringify(out));
@@ -136,7 +140,7 @@ describe("several processes on one store", () => {
     const dir = tempDir();
     const store = openStore(dir);
     openStores.push(store);
-    const s = store.createSession({ name: "n", kind: "agent", agent: "cmd", spec: {} });
+    const s = store.createSession({ name: "n", kind: "agent", agent: "cmd", spec: testSpec() });
     const r = store.createRun(s.id, {
       state: "succeeded",
       runDir: "/r",
@@ -160,7 +164,7 @@ describe("several processes on one store", () => {
     const dir = tempDir();
     const store = openStore(dir);
     openStores.push(store);
-    const s = store.createSession({ name: "n", kind: "agent", agent: "cmd", spec: {} });
+    const s = store.createSession({ name: "n", kind: "agent", agent: "cmd", spec: testSpec() });
     const r = store.createRun(s.id, {
       state: "running",
       runDir: "/r",

@@ -3,7 +3,7 @@ import type { Sql } from "./sql.js";
 
 /**
  * Runs of one agent that are starting or running, for the launch governor
- * (monitor/policy/governor.ts). A few rows at most; the runs table has no
+ * (governor/governor.ts). A few rows at most; the runs table has no
  * state index and needs none at this size.
  */
 export function liveRunsOfAgent(sql: Sql, agent: string): RunRow[] {

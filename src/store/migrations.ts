@@ -69,7 +69,7 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
-  // 2: loops (issue 3). Items belong to the session, not the run, so a
+  // 2: loops. Items belong to the session, not the run, so a
   // restart (a new run) resumes them: done items stay done, attempts carry
   // over. Each iteration belongs to the run that started it and is settled
   // exactly once (outcome leaves 'running' in one guarded UPDATE).

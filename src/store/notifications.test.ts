@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { openStore } from "./open.js";
 import type { Store } from "./store.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 const openStores: Store[] = [];
 afterEach(() => {
@@ -15,7 +16,7 @@ function opened(dir = tempDir()): Store {
 }
 
 function runIn(store: Store, name = "job"): number {
-  const s = store.createSession({ name, kind: "agent", agent: "cmd", spec: {} });
+  const s = store.createSession({ name, kind: "agent", agent: "cmd", spec: testSpec() });
   return store.createRun(s.id, {
     state: "running",
     runDir: "/r",

@@ -7,6 +7,7 @@ import { AgentmuxError } from "../util/errors.js";
 import { SCHEMA_VERSION } from "./migrations.js";
 import { DB_FILE, openStore } from "./open.js";
 import type { Store } from "./store.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 const openStores: Store[] = [];
 afterEach(() => {
@@ -66,7 +67,7 @@ describe("openStore", () => {
   it("sets the connection pragmas", () => {
     const store = opened(tempDir());
     // foreign_keys is per connection, so check its effects rather than a raw connection's setting.
-    const s = store.createSession({ name: "a", kind: "agent", agent: "cmd", spec: {} });
+    const s = store.createSession({ name: "a", kind: "agent", agent: "cmd", spec: testSpec() });
     const r = store.createRun(s.id, {
       state: "starting",
       runDir: "/r",
@@ -86,13 +87,13 @@ describe("openStore", () => {
     const dir = tempDir();
     const a = opened(dir);
     a.setMeta("k", "v");
-    a.createSession({ name: "keep", kind: "agent", agent: "cmd", spec: { x: 1 } });
+    a.createSession({ name: "keep", kind: "agent", agent: "cmd", spec: testSpec({ cwd: "/x" }) });
     a.close();
     const b = opened(dir);
     b.close();
     const c = opened(dir);
     expect(c.getMeta("k")).toBe("v");
-    expect(c.getSession("keep")?.spec).toEqual({ x: 1 });
+    expect(c.getSession("keep")?.spec).toEqual(testSpec({ cwd: "/x" }));
     raw(c.path, (db) => expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION));
   });
 
@@ -128,7 +129,7 @@ describe("openStore", () => {
       name: "a",
       kind: "agent",
       agent: "cmd",
-      spec: { pad: "x".repeat(20_000) },
+      spec: testSpec({ display: "x".repeat(20_000) }),
     });
     first.createRun(s.id, {
       state: "starting",
@@ -217,10 +218,10 @@ describe("openStore", () => {
     const a = opened(dir);
     const b = opened(dir);
     a.setMeta("seen", "1");
-    const s = a.createSession({ name: "x", kind: "loop", agent: "codex", spec: [] });
+    const s = a.createSession({ name: "x", kind: "loop", agent: "codex", spec: testSpec() });
     expect(b.getMeta("seen")).toBe("1");
     expect(b.getSession("x")?.id).toBe(s.id);
-    b.updateSessionSpec(s.id, { argv: ["a"] });
-    expect(a.getSessionById(s.id)?.spec).toEqual({ argv: ["a"] });
+    b.updateSessionSpec(s.id, testSpec({ argv: ["a"] }));
+    expect(a.getSessionById(s.id)?.spec).toEqual(testSpec({ argv: ["a"] }));
   });
 });

@@ -1,4 +1,7 @@
-import type { Diagnosis, Evidence, RunState, Verdict } from "../sessions/types.js";
+import { parseSessionSpec, type SessionSpec } from "../sessions/spec.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Evidence, Verdict } from "../verify/types.js";
 import { AgentmuxError } from "../util/errors.js";
 
 /**
@@ -13,8 +16,8 @@ export interface SessionRow {
   name: string;
   kind: SessionKind;
   agent: string;
-  /** Parsed JSON; its shape belongs to sessions/spec.ts. */
-  spec: unknown;
+  /** Checked against SessionSpec as it is read (sessions/spec.ts). */
+  spec: SessionSpec;
   createdAt: string;
   removedAt: string | null;
 }
@@ -93,7 +96,7 @@ export function toSession(r: Raw): SessionRow {
     name: str(r.name),
     kind: r.kind as SessionKind,
     agent: str(r.agent),
-    spec: parseJson(r.spec, "spec", r.id),
+    spec: parseSessionSpec(parseJson(r.spec, "spec", r.id), str(r.name)),
     createdAt: str(r.created_at),
     removedAt: strOrNull(r.removed_at),
   };

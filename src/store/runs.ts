@@ -1,5 +1,5 @@
 import { assertTransition, canTransition } from "../sessions/lifecycle.js";
-import { RUN_STATES, TERMINAL_STATES, type RunState } from "../sessions/types.js";
+import { RUN_STATES, TERMINAL_STATES, type RunState } from "../sessions/lifecycle.js";
 import { AgentmuxError } from "../util/errors.js";
 import { runPatchSql, toRun, type RunPatch, type RunRow } from "./rows.js";
 import { sqliteCode, type Sql } from "./sql.js";

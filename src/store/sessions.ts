@@ -1,3 +1,4 @@
+import type { SessionSpec } from "../sessions/spec.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { toRun, toSession, type RunRow, type SessionKind, type SessionRow } from "./rows.js";
 import { nowIso, sqliteCode, type Row, type Sql } from "./sql.js";
@@ -6,7 +7,7 @@ export interface NewSession {
   name: string;
   kind: SessionKind;
   agent: string;
-  spec: unknown;
+  spec: SessionSpec;
 }
 
 export interface SessionWithRun {
@@ -66,7 +67,7 @@ export function purgeSession(sql: Sql, id: number): void {
 }
 
 /** Restarts rebuild argv; the spec keeps the latest one. */
-export function updateSessionSpec(sql: Sql, id: number, spec: unknown): void {
+export function updateSessionSpec(sql: Sql, id: number, spec: SessionSpec): void {
   const result = sql
     .stmt("UPDATE sessions SET spec = ? WHERE id = ?")
     .run(JSON.stringify(spec), id);

@@ -1,9 +1,13 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
-import type { Evidence, RunState } from "../sessions/types.js";
+import type { RunState } from "../sessions/lifecycle.js";
+import type { Evidence } from "../verify/types.js";
 import { AgentmuxError } from "../util/errors.js";
-import { openStore } from "./open.js";
+import { DB_FILE, openStore } from "./open.js";
 import type { NewRun, Store } from "./store.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 const openStores: Store[] = [];
 afterEach(() => {
@@ -30,7 +34,7 @@ function session(store: Store, name = "login"): number {
     name,
     kind: "agent",
     agent: "codex",
-    spec: { cwd: "/app", argv: ["codex"] },
+    spec: testSpec({ agent: "codex", cwd: "/app", argv: ["codex"] }),
   }).id;
 }
 
@@ -41,14 +45,14 @@ describe("sessions", () => {
       name: "a",
       kind: "loop",
       agent: "claude",
-      spec: { cwd: "/w", n: [1, 2] },
+      spec: testSpec({ agent: "claude", cwd: "/w", argv: ["claude", "-p"] }),
     });
     expect(s).toEqual({
       id: s.id,
       name: "a",
       kind: "loop",
       agent: "claude",
-      spec: { cwd: "/w", n: [1, 2] },
+      spec: testSpec({ agent: "claude", cwd: "/w", argv: ["claude", "-p"] }),
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
       removedAt: null,
     });
@@ -100,12 +104,27 @@ describe("sessions", () => {
     expect(store.listNotifications(run.id)).toEqual([]);
   });
 
+  it("checks the stored spec as it reads it: a bad one is an error naming the session", () => {
+    const dir = tempDir();
+    const store = opened(dir);
+    store.createSession({ name: "bad", kind: "agent", agent: "cmd", spec: testSpec() });
+    const db = new Database(join(dir, DB_FILE));
+    try {
+      db.prepare("UPDATE sessions SET spec = ? WHERE name = ?").run('{"agent":"cmd"}', "bad");
+    } finally {
+      db.close();
+    }
+    expect(() => store.getSession("bad")).toThrow(
+      'The stored spec of session "bad" does not fit: cwd is missing',
+    );
+  });
+
   it("updateSessionSpec replaces the spec, and names a missing session", () => {
     const store = opened();
     const id = session(store);
-    store.updateSessionSpec(id, { argv: ["new"] });
-    expect(store.getSessionById(id)?.spec).toEqual({ argv: ["new"] });
-    expect(() => store.updateSessionSpec(999, {})).toThrow("No session with id 999");
+    store.updateSessionSpec(id, testSpec({ argv: ["new"] }));
+    expect(store.getSessionById(id)?.spec).toEqual(testSpec({ argv: ["new"] }));
+    expect(() => store.updateSessionSpec(999, testSpec())).toThrow("No session with id 999");
   });
 });
 

@@ -1,4 +1,5 @@
-import type { RunState } from "../sessions/types.js";
+import type { SessionSpec } from "../sessions/spec.js";
+import type { RunState } from "../sessions/lifecycle.js";
 import * as notifications from "./notifications.js";
 import type { ClaimOptions, NewNotification } from "./notifications.js";
 import type { NotificationRow, RunPatch, RunRow, SessionRow } from "./rows.js";
@@ -86,7 +87,7 @@ export class Store {
   purgeSession(id: number): void {
     sessions.purgeSession(this.sql, id);
   }
-  updateSessionSpec(id: number, spec: unknown): void {
+  updateSessionSpec(id: number, spec: SessionSpec): void {
     sessions.updateSessionSpec(this.sql, id, spec);
   }
 

@@ -18,7 +18,12 @@ describe("the usage table", () => {
   it("keeps one report per run and per iteration; recording again replaces it", () => {
     const store = openStore(tempDir());
     try {
-      const s = store.createSession({ name: "a", kind: "agent", agent: "codex", spec: {} });
+      const s = store.createSession({
+        name: "a",
+        kind: "agent",
+        agent: "codex",
+        spec: {} as never,
+      });
       const r = store.createRun(s.id, {
         state: "running",
         runDir: "/r",

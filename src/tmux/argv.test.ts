@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  controlAttachArgs,
+  detachClientArgs,
+  listClientsArgs,
+  monitorSessionArgs,
+  paneDiedHookArgs,
+  signalChannelArgs,
+  waitForArgs,
   attachSessionArgs,
   capturePaneArgs,
   sendLineArgs,
@@ -123,5 +130,73 @@ describe("target builders", () => {
 
   it.each([0, -1, 1.5, Number.NaN])("rejects %j capture lines", (lines) => {
     expect(() => capturePaneArgs("a", lines)).toThrow(/positive number of lines/);
+  });
+});
+
+describe("monitor builders", () => {
+  it("creates the monitor session marked and kept when unattached, with an idle pane", () => {
+    expect(monitorSessionArgs("agentmux-monitor", "@agentmux-monitor")).toEqual([
+      "new-session",
+      "-d",
+      "-s",
+      "agentmux-monitor",
+      "-x",
+      "80",
+      "-y",
+      "24",
+      "--",
+      "cat",
+      "-",
+      ";",
+      "set-option",
+      "-t",
+      "=agentmux-monitor:",
+      "@agentmux-monitor",
+      "1",
+      ";",
+      "set-option",
+      "-t",
+      "=agentmux-monitor:",
+      "destroy-unattached",
+      "off",
+    ]);
+  });
+
+  it.each<[string, string[], string[]]>([
+    ["no sessions", [], []],
+    ["one", ["a"], ["set-hook", "-t", "=a:", "pane-died", "wait-for -S ch"]],
+    [
+      "two, separated",
+      ["a", "b"],
+      [
+        "set-hook",
+        "-t",
+        "=a:",
+        "pane-died",
+        "wait-for -S ch",
+        ";",
+        "set-hook",
+        "-t",
+        "=b:",
+        "pane-died",
+        "wait-for -S ch",
+      ],
+    ],
+  ])("hooks pane-died for %s", (_, names, argv) => {
+    expect(paneDiedHookArgs(names, "ch")).toEqual(argv);
+  });
+
+  it("builds the channel, client and control-mode argv", () => {
+    expect(waitForArgs("ch")).toEqual(["wait-for", "ch"]);
+    expect(signalChannelArgs("ch")).toEqual(["wait-for", "-S", "ch"]);
+    expect(listClientsArgs("m")).toEqual([
+      "list-clients",
+      "-t",
+      "=m",
+      "-F",
+      "#{client_pid}\t#{client_name}",
+    ]);
+    expect(detachClientArgs("/dev/pts/3")).toEqual(["detach-client", "-t", "/dev/pts/3"]);
+    expect(controlAttachArgs("m")).toEqual(["-C", "attach-session", "-t", "=m"]);
   });
 });

@@ -1,8 +1,17 @@
 import { run } from "../process/run.js";
 import { spawnLines, type LineProcess } from "../process/stream.js";
-import { socketArgs } from "./argv.js";
+import {
+  controlAttachArgs,
+  detachClientArgs,
+  hasSessionArgs,
+  listClientsArgs,
+  monitorSessionArgs,
+  paneDiedHookArgs,
+  signalChannelArgs,
+  socketArgs,
+  waitForArgs,
+} from "./argv.js";
 import { signal } from "../process/pids.js";
-import { tmuxArg } from "./quote.js";
 
 /**
  * What `agentmux watch` needs from tmux, as events rather than polling:
@@ -96,69 +105,16 @@ export function clientEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/**
- * The monitor session's argv: create it (if missing) with a pane that idles
- * at no cost, mark it, and keep it when nobody is attached even if the user's
- * config says destroy-unattached. Only called when a server already runs:
- * watch never starts a tmux server just to watch it.
- */
-export function ensureMonitorSessionArgs(): string[] {
-  const t = tmuxArg(`=${MONITOR_SESSION}:`);
-  return [
-    "new-session",
-    "-d",
-    "-s",
-    MONITOR_SESSION,
-    "-x",
-    "80",
-    "-y",
-    "24",
-    "--",
-    // cat on the pane's own terminal blocks forever and costs nothing.
-    "cat",
-    "-",
-    ";",
-    "set-option",
-    "-t",
-    t,
-    MONITOR_OPTION,
-    "1",
-    ";",
-    "set-option",
-    "-t",
-    t,
-    "destroy-unattached",
-    "off",
-  ];
-}
-
 export async function ensureMonitorSession(
   socket: string,
   env: NodeJS.ProcessEnv,
 ): Promise<boolean> {
   const e = clientEnv(env);
-  const has = await tmux(socket, ["has-session", "-t", tmuxArg(`=${MONITOR_SESSION}`)], e);
+  const has = await tmux(socket, hasSessionArgs(MONITOR_SESSION), e);
   if (has.exitCode === 0) return true;
-  const made = await tmux(socket, ensureMonitorSessionArgs(), e);
+  const made = await tmux(socket, monitorSessionArgs(MONITOR_SESSION, MONITOR_OPTION), e);
   // "duplicate session": another watcher made it between our two calls.
   return made.exitCode === 0 || /duplicate session/.test(made.stderr);
-}
-
-/** argv that gives each named session its pane-died hook (session-scoped: -t, never -g). */
-export function paneDiedHookArgs(names: readonly string[]): string[] {
-  const args: string[] = [];
-  for (const name of names) {
-    if (args.length > 0) args.push(";");
-    // set-hook takes a pane target in 3.3a: "=name" alone is "no such window".
-    args.push(
-      "set-hook",
-      "-t",
-      tmuxArg(`=${name}:`),
-      "pane-died",
-      `wait-for -S ${PANE_DIED_CHANNEL}`,
-    );
-  }
-  return args;
 }
 
 /** Hook the given sessions; returns false when tmux refused (a session vanished meanwhile). */
@@ -168,7 +124,7 @@ export async function hookPaneDied(
   env: NodeJS.ProcessEnv,
 ): Promise<boolean> {
   if (names.length === 0) return true;
-  const res = await tmux(socket, paneDiedHookArgs(names), clientEnv(env));
+  const res = await tmux(socket, paneDiedHookArgs(names, PANE_DIED_CHANNEL), clientEnv(env));
   return res.exitCode === 0;
 }
 
@@ -181,7 +137,7 @@ export async function waitPaneDied(
   env: NodeJS.ProcessEnv,
   signal?: AbortSignal,
 ): Promise<"woken" | "gone"> {
-  const res = await run("tmux", [...socketArgs(socket), "wait-for", PANE_DIED_CHANNEL], {
+  const res = await run("tmux", [...socketArgs(socket), ...waitForArgs(PANE_DIED_CHANNEL)], {
     env: clientEnv(env),
     timeoutMs: 0,
     signal,
@@ -194,7 +150,7 @@ export async function releasePaneDiedWaiters(
   socket: string,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  await tmux(socket, ["wait-for", "-S", PANE_DIED_CHANNEL], clientEnv(env));
+  await tmux(socket, signalChannelArgs(PANE_DIED_CHANNEL), clientEnv(env));
 }
 
 /**
@@ -210,16 +166,12 @@ export async function detachOtherMonitorClients(
   keepPid: number | undefined,
 ): Promise<void> {
   const e = clientEnv(env);
-  const res = await tmux(
-    socket,
-    ["list-clients", "-t", tmuxArg(`=${MONITOR_SESSION}`), "-F", "#{client_pid}\t#{client_name}"],
-    e,
-  );
+  const res = await tmux(socket, listClientsArgs(MONITOR_SESSION), e);
   if (res.exitCode !== 0) return; // no server or no monitor session: nothing attached
   for (const line of res.stdout.split("\n")) {
     const [pid, name] = line.split("\t");
     if (!pid || !name || Number(pid) === keepPid) continue;
-    await tmux(socket, ["detach-client", "-t", tmuxArg(name)], e);
+    await tmux(socket, detachClientArgs(name), e);
     // Seen on 3.3a: the orphaned client ignores the detach and keeps polling.
     // Its pid comes from the server, as a client of agentmux's own session.
     signal(Number(pid), "SIGTERM");
@@ -235,7 +187,7 @@ export class ControlClient {
   constructor(socket: string, env: NodeJS.ProcessEnv, onEvent: (e: ControlEvent) => void) {
     this.proc = spawnLines(
       "tmux",
-      [...socketArgs(socket), "-C", "attach-session", "-t", tmuxArg(`=${MONITOR_SESSION}`)],
+      [...socketArgs(socket), ...controlAttachArgs(MONITOR_SESSION)],
       (line) => {
         const ev = this.parser.push(line);
         if (ev) onEvent(ev);

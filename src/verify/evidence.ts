@@ -7,7 +7,7 @@ import {
   type GitOptions,
 } from "../git/git.js";
 import { headFromFiles } from "../git/head-file.js";
-import type { Evidence } from "../sessions/types.js";
+import type { Evidence } from "./types.js";
 import { readTail } from "./tail.js";
 
 export interface GatherOptions extends GitOptions {

@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { commitsWithFiles } from "../git/commit-files.js";
 import { topLevel } from "../git/git.js";
 import { checkPrdTicks, type PrdTicks } from "./prd-ticks.js";
+import { runFile } from "../rundir/files.js";
 
 /**
  * The PRD side of a run's evidence, for runs given `--prd` (ralphy, or any
@@ -10,15 +11,13 @@ import { checkPrdTicks, type PrdTicks } from "./prd-ticks.js";
  * in the run directory, and at the end compared with the PRD now and the
  * commits since the start commit (prd-ticks.ts).
  */
-const SNAPSHOT = "prd-start";
-
 // ralphy's own notes; its agent commits them alongside the PRD tick.
 const BOOKKEEPING = ["progress.txt", ".ralphy/progress.txt"];
 
 /** Keep the PRD's launch-time bytes (best effort: a missing PRD is the agent's error to report). */
 export function snapshotPrd(runDir: string, cwd: string, prdPath: string): void {
   const abs = resolve(cwd, prdPath);
-  if (existsSync(abs)) copyFileSync(abs, join(runDir, SNAPSHOT));
+  if (existsSync(abs)) copyFileSync(abs, runFile(runDir, "prd-start"));
 }
 
 export async function prdEvidence(opts: {
@@ -30,7 +29,7 @@ export async function prdEvidence(opts: {
   let before: Buffer;
   let after: Buffer;
   try {
-    before = readFileSync(join(opts.runDir, SNAPSHOT));
+    before = readFileSync(runFile(opts.runDir, "prd-start"));
     after = readFileSync(resolve(opts.cwd, opts.prdPath));
   } catch {
     return null; // no snapshot (older run, purged run dir) or the PRD is gone: nothing to compare

@@ -1,37 +1,8 @@
 import type { CommitWithFiles } from "../git/commit-files.js";
-import { diffTicks, parseChecklist, summarize } from "../loop/checklist.js";
+import { diffTicks, parseChecklist, summarize } from "../prd/checklist.js";
+import type { PrdTicks, TickCheck } from "./types.js";
 
-/**
- * Which PRD boxes a run ticked, and which of those have commits behind them.
- * ralphy 4.7.2 ticks an item whenever its agent exits 0 — and ticks failed
- * items too, "to remove it from the queue" — so a ticked box proves nothing.
- *
- * Attribution, most specific first:
- * 1. a work commit whose subject names the item (half or more of the item's
- *    significant words), then
- * 2. in order, the work commits no item named, one per remaining tick
- *    (runners like ralphy work items one at a time, one commit each).
- * A tick left over has no commit behind it. Work commits are commits that
- * touch more than the PRD and the runner's bookkeeping files.
- */
-export interface TickCheck {
-  text: string;
-  /** Commits credited to this item (sha). */
-  commits: string[];
-  backed: boolean;
-  /** "named": a commit subject names it; "order": an unnamed work commit, by order; null: none. */
-  how: "named" | "order" | null;
-}
-
-export interface PrdTicks {
-  path: string;
-  total: number;
-  checked: number;
-  checkedSinceStart: string[];
-  ticks: TickCheck[];
-  /** Texts of items ticked with no commit behind them. */
-  unbacked: string[];
-}
+export type { PrdTicks, TickCheck } from "./types.js";
 
 const STOP = new Set(["the", "and", "for", "with", "that", "this", "from", "into", "add", "use"]);
 

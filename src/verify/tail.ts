@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { AgentmuxError, show } from "../util/errors.js";
-import { stripAnsi } from "./ansi.js";
+import { stripAnsi } from "../util/ansi.js";
 
 // Logs can reach gigabytes (an agent looping on output for hours), so only
 // the end is read: a small window first, grown when it held too few lines

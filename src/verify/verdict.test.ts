@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Verdict } from "../sessions/types.js";
+import type { Verdict } from "./types.js";
 import { decideVerdict, type VerdictInput } from "./verdict.js";
 
 const commit = { sha: "a".repeat(40), subject: "work" };

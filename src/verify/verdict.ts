@@ -1,4 +1,4 @@
-import type { Evidence, Verdict } from "../sessions/types.js";
+import type { Evidence, Verdict } from "./types.js";
 
 export interface VerdictInput {
   exitCode: number | null;

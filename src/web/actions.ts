@@ -7,7 +7,6 @@ import { findSession } from "../sessions/control.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { validateName } from "../sessions/names.js";
 import { refreshSession } from "../sessions/reconcile.js";
-import type { SessionSpec } from "../sessions/spec.js";
 import type { StatusJson } from "../sessions/view.js";
 import { AgentmuxError, show } from "../util/errors.js";
 
@@ -86,5 +85,5 @@ export async function sendInput(ctx: Context, name: string, text: string): Promi
       },
     );
   }
-  await ctx.tmux((session.spec as SessionSpec).socket).sendLine(session.name, text);
+  await ctx.tmux((session.spec).socket).sendLine(session.name, text);
 }

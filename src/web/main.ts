@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { flag, intOption, parse, str } from "../cli/args.js";
+import { flag, intOption, parseDeclared, str } from "../cli/args.js";
+import { web as webDecl } from "../cli/declarations/web.js";
 import { err, out } from "../cli/output.js";
 import { findOnPath } from "../notify/channels/desktop.js";
 import { run } from "../process/run.js";
@@ -12,34 +13,10 @@ import { startServer } from "./server.js";
 /** The documented default port; --port 0 picks a free one. */
 export const DEFAULT_PORT = 7787;
 
-const USAGE = "agentmux web [--port N] [--bind ADDR] [--open] [--json] [--socket PATH]";
-
-const HELP = `${USAGE}
-
-Serves the dashboard on http://127.0.0.1:${DEFAULT_PORT}/ until interrupted (Ctrl-C) and prints
-one URL that carries a fresh random token (#token=...): open that one.
-
-Options:
-  --port N       port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
-  --bind ADDR    address to listen on (default 127.0.0.1). Any address other than loopback
-                 makes the dashboard reachable from other machines, token-protected over
-                 plain HTTP: a warning is printed
-  --open         open the URL in the desktop's browser (xdg-open)
-  --json         print {"url","port","pid"} as the first line
-See docs/web.md.`;
-
 /** `agentmux web`: loaded only by this command, from its own bundle (dist/web/server.js). */
 export async function main(argv: string[]): Promise<number> {
-  const p = parse(
-    "web",
-    argv,
-    { port: { type: "string" }, bind: { type: "string" }, open: { type: "boolean" } },
-    USAGE,
-  );
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
+  // --help is answered by the CLI's entry from the same declaration.
+  const p = parseDeclared(webDecl, argv);
   const port = intOption(p, "port", 0, 65535) ?? DEFAULT_PORT;
   const bind = str(p, "bind") ?? "127.0.0.1";
   const ctx = new Context({ socket: str(p, "socket") });

@@ -1,11 +1,12 @@
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { World } from "../helpers/cli.js";
+import { MAIN_JS, World } from "../helpers/cli.js";
 import { git, tempRepo } from "../helpers/git.js";
 import { agentBins } from "./install.js";
-import { startModelServer, type Step } from "./model-server.js";
+import { startModelServer, type ModelServer, type Step } from "./model-server.js";
 
 /**
  * The real codex and claude CLIs, driven through agentmux (tmux, supervisor,
@@ -17,7 +18,12 @@ beforeAll(() => {
   bins = agentBins();
 });
 
-async function world(script: Step[]): Promise<{ w: World; env: NodeJS.ProcessEnv; repo: string }> {
+async function world(script: Step[]): Promise<{
+  w: World;
+  env: NodeJS.ProcessEnv & { CODEX_HOME: string };
+  repo: string;
+  server: ModelServer;
+}> {
   const server = await startModelServer(script);
   onTestFinished(() => server.close());
   const w = new World();
@@ -47,7 +53,7 @@ async function world(script: Step[]): Promise<{ w: World; env: NodeJS.ProcessEnv
     // As root, claude refuses --dangerously-skip-permissions without it.
     IS_SANDBOX: "1",
   };
-  return { w, env, repo: tempRepo() };
+  return { w, env, repo: tempRepo(), server };
 }
 
 const OPENAI_401 = {
@@ -196,3 +202,97 @@ describe("tokens and cost from the real CLIs, with known counts", () => {
     expect(st.usage.cost.usd).toBeGreaterThan(0);
   });
 });
+
+describe("the real CLIs list agentmux's MCP tools", () => {
+  /** The environment `agentmux mcp` gets from the CLI that starts it: the World's private one. */
+  const serverEnv = (w: World): Record<string, string> => ({
+    AGENTMUX_HOME: w.stateDir,
+    AGENTMUX_SOCKET: w.socket,
+    AGENTMUX_CONFIG: w.configPath,
+  });
+
+  it("codex: registered as [mcp_servers.agentmux], its tools reach the model", async () => {
+    const { w, env, repo, server } = await world([{ say: "ok" }]);
+    const config = join(env.CODEX_HOME, "config.toml");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8") +
+        [
+          "[mcp_servers.agentmux]",
+          `command = ${JSON.stringify(process.execPath)}`,
+          `args = [${JSON.stringify(MAIN_JS)}, "mcp"]`,
+          "startup_timeout_sec = 30",
+          `env = ${JSON.stringify(serverEnv(w)).replace(/":/g, '" =').replace(/^\{/, "{ ").replace(/\}$/, " }")}`,
+          "",
+        ].join("\n"),
+    );
+    await execFileText(
+      bins.codex,
+      ["exec", "--json", "--skip-git-repo-check", "--sandbox", "read-only", "say ok"],
+      { cwd: repo, env: { ...process.env, ...env, HOME: w.home } },
+    );
+    const bodies = server.requests.map((r) => r.body).join("\n");
+    for (const tool of ["list_sessions", "start_run", "wait", "status", "tail", "usage"]) {
+      expect(bodies, `the model was not offered agentmux's ${tool}`).toContain(tool);
+    }
+    expect(bodies).not.toContain('"kill"');
+  });
+
+  it("claude: with --mcp-config, agentmux is connected and its tools are listed", async () => {
+    const { w, env, repo } = await world([{ say: "ok" }]);
+    const mcpConfig = join(w.root, "mcp.json");
+    writeFileSync(
+      mcpConfig,
+      JSON.stringify({
+        mcpServers: {
+          agentmux: { command: process.execPath, args: [MAIN_JS, "mcp"], env: serverEnv(w) },
+        },
+      }),
+    );
+    const out = await execFileText(
+      bins.claude,
+      [
+        "-p",
+        "say ok",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--strict-mcp-config",
+        "--mcp-config",
+        mcpConfig,
+      ],
+      { cwd: repo, env: { ...process.env, ...env, HOME: w.home } },
+    );
+    const init = out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { type: string; subtype?: string; [k: string]: unknown })
+      .find((e) => e.type === "system" && e.subtype === "init");
+    const servers = (init?.mcp_servers ?? []) as { name: string; status: string }[];
+    expect(servers.find((m) => m.name === "agentmux")).toMatchObject({ status: "connected" });
+    const tools = (init?.tools ?? []) as string[];
+    for (const tool of ["list_sessions", "start_run", "wait", "status"]) {
+      expect(tools).toContain(`mcp__agentmux__${tool}`);
+    }
+  });
+});
+
+function execFileText(
+  file: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      file,
+      args,
+      { ...opts, timeout: 120_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`${file} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`))
+          : resolve(stdout),
+    );
+    // codex exec reads the rest of its prompt from a stdin left open.
+    child.stdin?.end();
+  });
+}

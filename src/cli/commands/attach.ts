@@ -1,28 +1,22 @@
 import { runInteractive } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
-import type { SessionSpec } from "../../sessions/spec.js";
 import type { AttachCommand } from "../../tmux/client.js";
 import { AgentmuxError } from "../../util/errors.js";
-import { flag, onePositional, parse, str } from "../args.js";
-import { out, printJson } from "../output.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { attach as attachDecl } from "../declarations/attach.js";
+import { printJson } from "../output.js";
 
-const USAGE = "agentmux attach <name>";
+const USAGE = usageOf(attachDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("attach", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nAttach this terminal to the session's tmux session (detach with Ctrl-b d).\nWith --json, prints the tmux argv that would attach instead.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(attachDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   let attach: AttachCommand;
   try {
     const session = findSession(ctx, name);
-    const tmux = ctx.tmux((session.spec as SessionSpec).socket);
+    const tmux = ctx.tmux(session.spec.socket);
     if (!(await tmux.hasSession(session.name))) {
       throw new AgentmuxError("not-found", `tmux session "${name}" is gone`, {
         hint: `agentmux tail ${name} shows its recorded output`,

@@ -1,22 +1,18 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { initRepoWithCommit } from "../../git/init.js";
 import { LOOP_DEFAULTS } from "../../loop/settings.js";
 import { Context } from "../../sessions/context.js";
 import { launch } from "../../sessions/launch.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import { stripAnsi } from "../../verify/ansi.js";
-import { flag, parse } from "../args.js";
+import { stripAnsi } from "../../util/ansi.js";
+import { flag, parseDeclared } from "../args.js";
+import { demo as demoDecl } from "../declarations/demo.js";
 import { out, printJson } from "../output.js";
 import { statusWith } from "../../api/status.js";
 import { renderStatus } from "./status.js";
-
-const USAGE = "agentmux demo [--keep] [--json]";
-
-const git = promisify(execFile);
 
 const PRD = `# Demo PRD: a tiny greeting library
 
@@ -44,13 +40,7 @@ const LAZY_ITEM = "changelog";
  * agent ticks the box without doing the work; agentmux must catch it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("demo", argv, { keep: { type: "boolean" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nRuns a verified loop over a three-item PRD with the built-in demo agent, in a real tmux\nsession on a private socket against a throwaway git repo. On one item the agent ticks the box\nwithout doing the work, and agentmux catches it. --keep leaves the temp directory.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(demoDecl, argv);
   const json = flag(p, "json");
   const say = (s: string): void => {
     if (!json) out(s);
@@ -73,11 +63,10 @@ export async function main(argv: string[]): Promise<number> {
   delete env.AGENTMUX_JOURNAL_DIR;
   const ctx = new Context({ env, socket: join(tmp, "tmux.sock") });
   try {
-    await git("git", ["init", "-q", "-b", "main", repo]);
+    mkdirSync(repo, { recursive: true });
     writeFileSync(join(repo, "PRD.md"), PRD);
     writeFileSync(join(repo, "check.mjs"), CHECK);
-    await git("git", ["-C", repo, "add", "PRD.md", "check.mjs"], { env });
-    await git("git", ["-C", repo, "commit", "-q", "-m", "PRD and check"], { env });
+    await initRepoWithCommit(repo, "main", ["PRD.md", "check.mjs"], "PRD and check", { env });
     const check = `'${process.execPath.replace(/'/g, `'\\''`)}' check.mjs`;
     say(`agentmux demo — a throwaway repo in ${repo}, tmux on a private socket\n`);
     say(`PRD.md:\n${PRD.replace(/^/gm, "  ").trimEnd()}\n`);

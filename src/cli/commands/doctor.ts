@@ -1,25 +1,13 @@
 import { doctor } from "../../api/monitor.js";
 import { AgentmuxError } from "../../util/errors.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str, usageOf } from "../args.js";
+import { doctor as doctorDecl } from "../declarations/doctor.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux doctor [--json] [--socket PATH]";
-
-const HELP = `${USAGE}
-
-Checks what agentmux depends on and says how to fix each problem:
-  tmux version (3.2+), the socket directory (0700, yours), a stale socket,
-  whether the tmux server would die with a systemd service, perl, the agent
-  CLIs (versions, flag compatibility, claude as root), codex login status,
-  the config, the store, the journal directory, and whether the monitor runs.
-Exit status 0 when everything is fine, 1 otherwise. See docs/doctor.md.`;
+const USAGE = usageOf(doctorDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("doctor", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
+  const p = parseDeclared(doctorDecl, argv);
   if (p.positionals.length > 0) {
     throw new AgentmuxError(
       "usage",

@@ -1,15 +1,29 @@
+import { killRunningChildren } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { finishRun } from "../../sessions/finish.js";
-import { deliverDeferred, notifyWindowMs } from "../../sessions/outbox.js";
+import {
+  finishDeadlineMs,
+  recordAtDeadline,
+  withinDeadline,
+} from "../../sessions/finish-deadline.js";
+import { deliverDeferred, FOLLOW_UP_MAX_MS, notifyWindowMs } from "../../sessions/outbox.js";
 import { paneReport } from "../../sessions/pane-report.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../../sessions/rundir.js";
 import { err } from "../output.js";
 
 /**
+ * Work abandoned at the deadline (a hung git or notification command, and
+ * whatever the abandoned chain would start next) must not keep the finisher
+ * alive: main.ts exits as soon as main() returns.
+ */
+export const exitWhenDone = true;
+
+/**
  * `agentmux _finish RUNDIR` — internal: the supervisor execs this in the pane
  * right after the agent exits (unless `agentmux watch` finished the run
  * first). It runs with the tmux server's environment, so everything it
- * needs comes from the run directory and the store.
+ * needs comes from the run directory and the store. It has a deadline
+ * (FINISH_DEADLINE_MS): then it records what it has and exits.
  */
 export async function main(argv: string[]): Promise<number> {
   const runDir = argv[0];
@@ -17,19 +31,38 @@ export async function main(argv: string[]): Promise<number> {
     err("agentmux _finish: missing run directory (this command is run by agentmux's supervisor)");
     return 2;
   }
+  const deadlineMs = finishDeadlineMs(process.env);
   const ctx = new Context({ stateDir: stateDirOfRunDir(runDir) });
   try {
     const runId = runIdOfRunDir(runDir);
-    const outcome = await finishRun(ctx, runId);
-    const report = paneReport(ctx.store(), runId, outcome);
+    const finished = await withinDeadline(
+      (async () => {
+        const outcome = await finishRun(ctx, runId);
+        return { outcome, report: paneReport(ctx.store(), runId, outcome) };
+      })(),
+      deadlineMs,
+    );
+    if (!finished.done) {
+      killRunningChildren();
+      const report = recordAtDeadline(ctx, runId, deadlineMs);
+      process.stdout.write(report.text);
+      return report.status;
+    }
+    const { outcome, report } = finished.value;
     process.stdout.write(report.text);
     // Sessions that ended together share one message per destination; what
-    // had to wait for the window is sent from here when it opens.
+    // had to wait for the window is sent from here when it opens (at most
+    // FOLLOW_UP_MAX_MS), and a delivery that hangs past that plus the
+    // deadline is left to watch and heartbeat, which retry pending ones.
     if (outcome && outcome.notifications.deferred > 0) {
-      await deliverDeferred(ctx.store(), outcome.notifications, {
-        runId: outcome.run.id,
-        windowMs: notifyWindowMs(ctx.config()),
-      });
+      const sent = await withinDeadline(
+        deliverDeferred(ctx.store(), outcome.notifications, {
+          runId: outcome.run.id,
+          windowMs: notifyWindowMs(ctx.config()),
+        }),
+        FOLLOW_UP_MAX_MS + deadlineMs,
+      );
+      if (!sent.done) killRunningChildren();
     }
     return report.status;
   } finally {

@@ -1,19 +1,28 @@
 import { Context } from "../../sessions/context.js";
 import { listWith } from "../../api/list.js";
 import { monitorStatus } from "../../monitor/record.js";
-import { flag, parse, str } from "../args.js";
-import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
+import { flag, parseDeclared, str } from "../args.js";
+import { ls as lsDecl } from "../declarations/ls.js";
+import { fitTable, terminalWidth, type Column } from "../layout.js";
+import { cell, durationCell, err, out, outcome, printJson } from "../output.js";
 
-const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
+/**
+ * ls's columns for a narrow terminal: NAME and STATE always show; the note
+ * and then the name give up width (ending in "…"); then columns are left
+ * out, the loop items first and the note last.
+ */
+const LS_COLUMNS: readonly Column[] = [
+  { header: "NAME", min: 16 },
+  { header: "AGENT", drop: 3 },
+  { header: "STATE" },
+  { header: "TIME", drop: 4 },
+  { header: "VERDICT", drop: 2 },
+  { header: "ITEMS", drop: 5 },
+  { header: "NOTE", drop: 1, min: 16 },
+];
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("ls", argv, { all: { type: "boolean", short: "a" } }, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nLists sessions (latest run of each) and the tmux sessions on the socket that agentmux\ndid not start (state "foreign"; never touched). --all includes removed sessions.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(lsDecl, argv);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const list = await listWith(ctx, { all: flag(p, "all") });
@@ -26,23 +35,24 @@ export async function main(argv: string[]): Promise<number> {
       out('no sessions (start one: agentmux run codex "task" --cwd DIR)');
       return 0;
     }
+    const wide = flag(p, "wide");
+    const rows = list.map((s) => [
+      cell(s.name, Infinity),
+      s.agent,
+      outcome(s),
+      durationCell(s.durationMs),
+      s.verdict ?? "-",
+      s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
+      cell(
+        s.diagnosis && s.diagnosis.code !== "success"
+          ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
+          : "",
+        Infinity,
+      ),
+    ]);
     out(
-      table(
-        ["NAME", "AGENT", "STATE", "TIME", "VERDICT", "ITEMS", "NOTE"],
-        list.map((s) => [
-          cell(s.name, 48),
-          s.agent,
-          outcome(s),
-          formatDuration(s.durationMs),
-          s.verdict ?? "-",
-          s.loop ? `${s.loop.done}/${s.loop.total}` : "-",
-          cell(
-            s.diagnosis && s.diagnosis.code !== "success"
-              ? `${s.diagnosis.code}: ${s.diagnosis.summary}`
-              : "",
-            70,
-          ),
-        ]),
+      fitTable(LS_COLUMNS, rows, wide ? null : terminalWidth(process.stdout, process.env)).join(
+        "\n",
       ),
     );
     return 0;

@@ -1,19 +1,14 @@
 import { Context } from "../../sessions/context.js";
 import { restartWith } from "../../api/sessions.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { restart as restartDecl } from "../declarations/restart.js";
 import { out, printJson } from "../output.js";
 import { reportMonitor } from "../launched.js";
 
-const USAGE = "agentmux restart <name> [--json]";
+const USAGE = usageOf(restartDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("restart", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nStarts the session again with the same agent, argv, cwd, environment and prompt,\nas a new run (history is kept). A running session is killed first.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(restartDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {

@@ -1,34 +1,17 @@
 import { readFileSync } from "node:fs";
 import { Context } from "../../sessions/context.js";
-import { agentOf, RUN_AGENTS } from "../../api/inputs.js";
 import { runWith, type RunInput } from "../../api/launch.js";
+import type { AgentName } from "../../agents/names.js";
 import { AgentmuxError, show } from "../../util/errors.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str, usageOf } from "../args.js";
+import { RUN_AGENTS, run as runDecl } from "../declarations/run.js";
 import { out, printJson } from "../output.js";
-import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionInput } from "../session-options.js";
+import { sessionInput } from "../session-options.js";
 import { reportMonitor } from "../launched.js";
 
-export const USAGE =
-  "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
+export const USAGE = usageOf(runDecl);
 
-const HELP = `${USAGE}
-
-Starts the agent in a detached tmux session and returns at once.
-
-Options:
-  --name NAME          session name (letters, digits, - and _, up to 48); default from agent + prompt
-  --cwd DIR            working directory (default: here)
-  --prompt-file FILE   read the prompt from FILE (- = standard input); any size, byte-exact
-${SESSION_OPTIONS_HELP}
-  --prd FILE, --codex, --claude, --parallel   ralphy's own options
-  --json               print the new session's status as JSON
-  --socket PATH        tmux socket (default ~/.tmux/sock or $AGENTMUX_SOCKET)
-Agents:
-  codex    codex exec (non-interactive; sandbox flags detected from the installed version)
-  claude   claude -p (stream-json; as root it needs --env IS_SANDBOX=1)
-  ralphy   ralphy --codex|--claude --prd FILE
-  cmd      the command after --, e.g. agentmux run cmd -- make test (prompt, if any, on stdin)
-  demo     the built-in scripted demo agent (no API key)`;
+const AGENTS: readonly AgentName[] = RUN_AGENTS;
 
 function readPrompt(positional: string | undefined, file: string | undefined): Buffer | undefined {
   if (positional !== undefined && file !== undefined) {
@@ -50,29 +33,19 @@ function readPrompt(positional: string | undefined, file: string | undefined): B
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse(
-    "run",
-    argv,
-    {
-      name: { type: "string" },
-      cwd: { type: "string" },
-      "prompt-file": { type: "string" },
-      ...SESSION_OPTIONS,
-      prd: { type: "string" },
-      codex: { type: "boolean" },
-      claude: { type: "boolean" },
-      parallel: { type: "boolean" },
-    },
-    USAGE,
-  );
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
+  const p = parseDeclared(runDecl, argv);
   const [agentArg, promptArg, ...extra] = p.positionals;
   if (agentArg === undefined)
     throw new AgentmuxError("usage", "missing the agent", { hint: `usage: ${USAGE}` });
-  agentOf(agentArg, RUN_AGENTS, "an agent");
+  if (!(AGENTS as readonly string[]).includes(agentArg)) {
+    throw new AgentmuxError(
+      "usage",
+      `Expected an agent of ${AGENTS.join(", ")}, got ${show(agentArg)}`,
+      {
+        hint: "to run any other command: agentmux run cmd -- your-command args",
+      },
+    );
+  }
   if (extra.length > 0) {
     throw new AgentmuxError(
       "usage",

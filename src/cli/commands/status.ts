@@ -2,11 +2,12 @@ import { Context } from "../../sessions/context.js";
 import { statusWith } from "../../api/status.js";
 import type { StatusJson } from "../../sessions/view.js";
 import { usageText } from "../../usage/format.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { status as statusDecl } from "../declarations/status.js";
 import { warnMonitor } from "./ls.js";
-import { formatDuration, out, outcome, printJson } from "../output.js";
+import { durationCell, out, outcome, printJson } from "../output.js";
 
-const USAGE = "agentmux status <name> [--json]";
+const USAGE = usageOf(statusDecl);
 
 const MARKS: Readonly<Record<string, string>> = {
   done: "x",
@@ -56,7 +57,7 @@ export function renderStatus(s: StatusJson): string {
     `  agent     ${s.agent}  (run ${s.run ?? "-"} of ${s.runs})`,
     `  command   ${s.command ?? "-"}`,
     `  cwd       ${s.cwd ?? "-"}`,
-    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${formatDuration(s.durationMs)})`,
+    `  started   ${s.startedAt ?? "-"}${s.endedAt ? `   ended ${s.endedAt}` : ""}   (${durationCell(s.durationMs)})`,
     `  pid       ${s.pid ?? "-"} (supervisor), ${s.agentPid ?? "-"} (agent)`,
     `  output    ${s.logPath ?? "-"}${s.lastOutputAt ? `   last ${s.lastOutputAt}` : ""}`,
   ];
@@ -89,13 +90,7 @@ export function renderStatus(s: StatusJson): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("status", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nThe session's latest run: state (starting, running, succeeded, failed, killed, lost),\nexit code or signal, pids, times, git evidence, verdict and diagnosis.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(statusDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {

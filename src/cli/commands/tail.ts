@@ -3,29 +3,15 @@ import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
-import { stripAnsi } from "../../verify/ansi.js";
-import { flag, intOption, onePositional, parse, str } from "../args.js";
+import { stripAnsi } from "../../util/ansi.js";
+import { flag, intOption, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { tail as tailDecl } from "../declarations/tail.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux tail <name> [-n N | --offset BYTES] [-f] [--json]";
+const USAGE = usageOf(tailDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse(
-    "tail",
-    argv,
-    {
-      lines: { type: "string", short: "n" },
-      follow: { type: "boolean", short: "f" },
-      offset: { type: "string" },
-    },
-    USAGE,
-  );
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nThe last N (default 40) lines of the session's output, from its log file, with terminal\nescape sequences stripped. -f keeps following until the run ends.\n--offset BYTES prints the output from that byte of the log instead; --json gives nextOffset\nto continue from without repeats.`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(tailDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const n = intOption(p, "lines", 0, 1_000_000) ?? 40;
   const from = intOption(p, "offset", 0, Number.MAX_SAFE_INTEGER);

@@ -2,22 +2,9 @@ import { usageWith } from "../../api/usage.js";
 import { Context } from "../../sessions/context.js";
 import { shortCount, usd } from "../../usage/format.js";
 import type { UsageJson } from "../../usage/types.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str } from "../args.js";
+import { usage as usageDecl } from "../declarations/usage.js";
 import { cell, out, printJson, table } from "../output.js";
-
-const USAGE = "agentmux usage [--since DUR] [--by session|agent|day] [--json]";
-
-const HELP = `${USAGE}
-
-Tokens and cost of runs and loop iterations, as the agent CLIs reported them (codex
-exec --json, claude stream-json), summed per session, agent or day.
-  IN      all input tokens (cache reads and writes included)   CACHED  of IN, cache reads
-  OUT     all output tokens (reasoning included)                COST    ~ = estimated
-Cost is the CLI's own figure (claude), else estimated from "prices" in the config, else "?".
-A run of codex or claude that reported nothing is counted as MISSING: unknown, not free.
-Options:
-  --since DUR   only what ended within DUR (24h, 7d); default: everything
-  --by KEY      session (default), agent, or day`;
 
 const n = (v: number | null): string => (v === null ? "?" : shortCount(v));
 
@@ -27,11 +14,7 @@ function costCell(u: UsageJson): string {
 }
 
 export function main(argv: string[]): Promise<number> {
-  const p = parse("usage", argv, { since: { type: "string" }, by: { type: "string" } }, USAGE);
-  if (flag(p, "help")) {
-    out(HELP);
-    return Promise.resolve(0);
-  }
+  const p = parseDeclared(usageDecl, argv);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
     const input: { since?: string; by?: string } = {};

@@ -1,18 +1,13 @@
 import { Context } from "../../sessions/context.js";
 import { verifyWith } from "../../api/sessions.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { verify as verifyDecl } from "../declarations/verify.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux verify <name> [--json]";
+const USAGE = usageOf(verifyDecl);
 
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("verify", argv, {}, USAGE);
-  if (flag(p, "help")) {
-    out(
-      `${USAGE}\n\nRe-checks with git what the latest run changed since it started: commits, files\nchanged, uncommitted files, and the verdict (verified, no-changes, failed, unverifiable, or unverified: PRD boxes\nticked with no commit behind them).\nExit status 0 only when the verdict is "verified".`,
-    );
-    return 0;
-  }
+  const p = parseDeclared(verifyDecl, argv);
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {

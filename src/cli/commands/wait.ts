@@ -2,39 +2,17 @@ import { waitExitCode, waitWith } from "../../api/wait.js";
 import { parseDuration } from "../../monitor/duration.js";
 import { Context } from "../../sessions/context.js";
 import { isAgentmuxError } from "../../util/errors.js";
-import { flag, onePositional, parse, str } from "../args.js";
+import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
+import { wait as waitDecl } from "../declarations/wait.js";
 import { err, out, printJson } from "../output.js";
 import { renderStatus } from "./status.js";
-
-const USAGE = "agentmux wait <name> [--timeout DUR] [--json]";
 
 /** Exit status of `agentmux wait` for a session that does not exist (or has no run). */
 const UNKNOWN_SESSION = 5;
 
-const HELP = `${USAGE}
-
-Waits until the session's current run has finished (woken by the store, not by polling),
-then prints its status (--json: the same object as "agentmux status --json").
-A run that has already finished returns at once.
-
-Exit status: how the run ended
-  0    succeeded
-  1    failed
-  2    usage error (bad option)
-  3    lost (its supervisor or tmux went away without recording an exit)
-  4    killed (agentmux kill)
-  5    no such session, or it has no run yet
-  124  --timeout came first; the run goes on
-Options:
-  --timeout DUR   give up after DUR (90s, 45m, 2h); default: as long as it takes`;
-
 export async function main(argv: string[]): Promise<number> {
-  const p = parse("wait", argv, { timeout: { type: "string" } }, USAGE);
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
-  const name = onePositional(p, "the session name", USAGE);
+  const p = parseDeclared(waitDecl, argv);
+  const name = onePositional(p, "the session name", usageOf(waitDecl));
   const timeout = str(p, "timeout");
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, "--timeout");
   const json = flag(p, "json");

@@ -1,49 +1,12 @@
 import { Watcher } from "../../monitor/watch.js";
 import { parseDuration } from "../../monitor/duration.js";
 import { Context } from "../../sessions/context.js";
-import { flag, parse, str } from "../args.js";
+import { flag, parseDeclared, str } from "../args.js";
+import { watch as watchDecl } from "../declarations/watch.js";
 import { err, out } from "../output.js";
 
-const USAGE = "agentmux watch [--no-restart] [--fallback DUR] [--idle-exit DUR]";
-
-const HELP = `${USAGE}
-
-The monitor, continuously: the same pass as "agentmux heartbeat --restart", run when
-something happens instead of on a timer:
-  - a session's pane dies (a per-session tmux pane-died hook; never a global one),
-  - a session appears or disappears, or the tmux server dies (a tmux control-mode
-    client attached to the dedicated session "agentmux-monitor", which watch creates
-    and never kills; ls does not list it),
-  - a new run appears in the state directory,
-  - a restart backoff or a stall sample is due, or the fallback timer fires.
-A supervisor killed with SIGKILL is marked lost within milliseconds.
-One watch per state directory: a second one says so and exits 1. It records its own
-heartbeat, so ls, status and heartbeat warn when it died. Stopping it (Ctrl-C, SIGTERM)
-never stops an agent.
-
-Options:
-  --no-restart      report only; do not apply the restart policy
-  --fallback DUR    the slow timer for what no event reports (default 30s)
-  --idle-exit DUR   leave once nothing has been live, due or pending for DUR
-                    (run, loop and restart start "watch --idle-exit 2m" on demand
-                    unless the config says "monitor": false)
-Prints one line whenever a session needs attention or was restarted.`;
-
 export async function main(argv: string[]): Promise<number> {
-  const p = parse(
-    "watch",
-    argv,
-    {
-      "no-restart": { type: "boolean" },
-      fallback: { type: "string" },
-      "idle-exit": { type: "string" },
-    },
-    USAGE,
-  );
-  if (flag(p, "help")) {
-    out(HELP);
-    return 0;
-  }
+  const p = parseDeclared(watchDecl, argv);
   const fallback = str(p, "fallback");
   const idleExit = str(p, "idle-exit");
   const ctx = new Context({ socket: str(p, "socket") });

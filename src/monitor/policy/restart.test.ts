@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Diagnosis, RunState } from "../../sessions/types.js";
+import type { Diagnosis, OutcomeCode } from "../../diagnose/types.js";
+import type { RunState } from "../../sessions/lifecycle.js";
 import {
   backoffDelay,
   decideRestart,
@@ -18,7 +19,7 @@ const ran = (start: number, end: number, state: RunState = "failed"): PastRun =>
   state,
 });
 const mid = (): number => 0.5; // no jitter
-const diag = (code: string, extra: Partial<Diagnosis> = {}): Diagnosis => ({
+const diag = (code: OutcomeCode, extra: Partial<Diagnosis> = {}): Diagnosis => ({
   code,
   summary: code,
   ...extra,
@@ -63,15 +64,18 @@ describe("decideRestart: which states each policy restarts", () => {
 });
 
 describe("decideRestart: diagnoses a restart cannot fix", () => {
-  it.each(["auth", "not-found", "cli-usage"])("%s is never restarted, even with always", (code) => {
-    const d = decide({
-      policy: "always",
-      state: "failed",
-      diagnosis: diag(code, { fix: "codex login" }),
-    });
-    expect(d.action).toBe("none");
-    expect(d).toMatchObject({ reason: expect.stringMatching(/not restarted/) as unknown });
-  });
+  it.each<OutcomeCode>(["auth", "not-found", "cli-usage"])(
+    "%s is never restarted, even with always",
+    (code) => {
+      const d = decide({
+        policy: "always",
+        state: "failed",
+        diagnosis: diag(code, { fix: "codex login" }),
+      });
+      expect(d.action).toBe("none");
+      expect(d).toMatchObject({ reason: expect.stringMatching(/not restarted/) as unknown });
+    },
+  );
 
   it("waits for a usage limit's reset time", () => {
     const resetAt = new Date(NOW.getTime() + 3_600_000).toISOString();

@@ -1,7 +1,8 @@
-import type { Diagnosis, RunState } from "../../sessions/types.js";
+import type { Diagnosis } from "../../diagnose/types.js";
+import type { RunState } from "../../sessions/lifecycle.js";
 
 /**
- * The restart policy (issue 4), as a pure decision: what the monitor should
+ * The restart policy, as a pure decision: what the monitor should
  * do about a session whose latest run just ended. No clocks, no randomness of
  * its own, no store: `now` and `random` come in, so the table tests pin every
  * rule. The monitor (heartbeat/watch) applies the answer; `errored` is kept
@@ -20,7 +21,10 @@ export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 export const DEFAULT_POLICY = "lost-only" as const;
 export type EffectivePolicy = RestartPolicy | typeof DEFAULT_POLICY;
 
-/** Backoff starts here and doubles per consecutive short run (issue 4: 2 s doubling to 5 min). */
+/**
+ * Backoff starts here and doubles per consecutive short run, up to 5 min: the
+ * first retry is quick (most crashes are a one-off), a crash loop costs little.
+ */
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
 /** A run that stayed up this long was healthy: the backoff starts over. */

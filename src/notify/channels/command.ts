@@ -1,6 +1,6 @@
 import { run } from "../../process/run.js";
 import { flatten } from "../summary.js";
-import type { DeliveryResult } from "../deliver.js";
+import type { DeliveryResult } from "./result.js";
 
 // Notify commands are expected to hand off and return (openclaw, notify-send,
 // curl); ten seconds is generous for that and still lets a pane close promptly.

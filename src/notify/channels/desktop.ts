@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import type { DeliveryResult } from "../deliver.js";
+import type { DeliveryResult } from "./result.js";
 import { deliverCommand } from "./command.js";
 
 /** Absolute path of `program` on env.PATH, or null. */

@@ -1,4 +1,4 @@
-import type { DeliveryResult } from "../deliver.js";
+import type { DeliveryResult } from "./result.js";
 import { flatten } from "../summary.js";
 
 // Chat webhooks answer in well under a second; five seconds covers a slow

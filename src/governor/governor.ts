@@ -1,11 +1,11 @@
-import type { AgentLimits, Config } from "../../config/config.js";
-import { isAlive } from "../../process/pids.js";
-import type { Diagnosis } from "../../sessions/types.js";
-import type { Store } from "../../store/store.js";
-import { AgentmuxError } from "../../util/errors.js";
+import type { AgentLimits, Config } from "../config/config.js";
+import { isAlive } from "../process/pids.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { Store } from "../store/store.js";
+import { AgentmuxError } from "../util/errors.js";
 
 /**
- * The shared launch governor (issue 4, "Shared limits across sessions"):
+ * The launch limits shared across sessions and processes:
  * every launch of an agent, by any process, first takes a slot here. Per
  * agent it enforces a concurrency limit, a minimum spacing between launches,
  * and a shared pause after any session of that agent hit a rate or usage

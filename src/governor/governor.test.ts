@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { openStore } from "../../store/open.js";
-import type { Store } from "../../store/store.js";
-import { tempDir } from "../../../test/helpers/tmp.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/store.js";
+import { tempDir } from "../../test/helpers/tmp.js";
 import {
   acquireLaunchSlot,
   limitsFor,
@@ -17,6 +17,7 @@ import {
   type GovernorState,
   type SlotPlan,
 } from "./governor.js";
+import { testSpec } from "../../test/helpers/spec.js";
 
 const NOW = Date.parse("2025-06-01T12:00:00.000Z");
 const iso = (offsetMs: number): string => new Date(NOW + offsetMs).toISOString();
@@ -169,7 +170,7 @@ describe("acquireLaunchSlot (one process)", () => {
 
   it("counts only live runs whose supervisor is alive", async () => {
     const s = store();
-    const session = s.createSession({ name: "a", kind: "agent", agent: "codex", spec: {} });
+    const session = s.createSession({ name: "a", kind: "agent", agent: "codex", spec: testSpec() });
     const mk = (runnerPid: number | null) => {
       const r = s.createRun(session.id, {
         state: "starting",
@@ -192,10 +193,8 @@ describe("acquireLaunchSlot (one process)", () => {
   });
 });
 
-const CHILD = fileURLToPath(new URL("../../../test/fixtures/governor-child.ts", import.meta.url));
-const CACHE = fileURLToPath(
-  new URL("../../../node_modules/.cache/agentmux-tests/", import.meta.url),
-);
+const CHILD = fileURLToPath(new URL("../../test/fixtures/governor-child.ts", import.meta.url));
+const CACHE = fileURLToPath(new URL("../../node_modules/.cache/agentmux-tests/", import.meta.url));
 
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -20,8 +20,13 @@ const ESCAPES =
 // backspace (applied per line). DEL too.
 const CONTROLS = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 
+/** Escape sequences removed, nothing else touched (callers decide what control characters become). */
+export function removeEscapes(text: string): string {
+  return text.replace(ESCAPES, "");
+}
+
 export function stripAnsi(text: string): string {
-  return text.replace(ESCAPES, "").split("\n").map(cleanLine).join("\n");
+  return removeEscapes(text).split("\n").map(cleanLine).join("\n");
 }
 
 function cleanLine(line: string): string {

@@ -1,0 +1,16 @@
+import type { CommandDecl } from "../options/types.js";
+
+export const rm: CommandDecl = {
+  name: "rm",
+  summary: "remove a finished session",
+  positionals: [{ name: "name", variadic: true }],
+  description: `Removes finished sessions: closes the dead tmux pane and hides the session from ls
+(ls --all still shows it).`,
+  options: [
+    {
+      long: "purge",
+      type: "boolean",
+      description: "also delete its record, logs and run files",
+    },
+  ],
+};

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+import { SRC_TMUX_TESTS } from "./vitest.split.js";
+
+// `npm run test:unit`: src tests that need no tmux (see vitest.split.ts).
+export default defineConfig({
+  test: {
+    ...base.test,
+    include: ["src/**/*.test.ts"],
+    exclude: [...(base.test?.exclude ?? []), ...SRC_TMUX_TESTS],
+  },
+});
