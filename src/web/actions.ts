@@ -85,5 +85,5 @@ export async function sendInput(ctx: Context, name: string, text: string): Promi
       },
     );
   }
-  await ctx.tmux((session.spec).socket).sendLine(session.name, text);
+  await ctx.tmux(session.spec.socket).sendLine(session.name, text);
 }
