@@ -8,7 +8,7 @@
 /** Top to bottom. A folder may import every folder in a LATER entry. */
 const LAYERS = [
   ["bin"],
-  ["mcp"],
+  ["web", "mcp"],
   ["cli"],
   ["api"],
   ["doctor"],

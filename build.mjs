@@ -15,6 +15,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { buildWeb } from "./build-web.mjs";
 
 const out = "dist/bin";
 rmSync(out, { recursive: true, force: true });
@@ -58,6 +59,7 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+await buildWeb();
 
 // The entry is a plain source file, linted like the rest; copied, not bundled.
 copyFileSync("src/bin/main.cjs", join(out, "main.js"));

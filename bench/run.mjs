@@ -349,6 +349,10 @@ try {
     if (want("wait-lib")) await a.benchWaitLibrary(world);
     if (want("mcp")) await a.benchMcp(world);
   }
+  if (want("web")) {
+    const { benchWeb } = await import("./web.mjs");
+    await benchWeb(report);
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
+  web: () => import("./commands/web.js"),
   completion: () => import("./commands/completion.js"),
   notify: () => import("./commands/notify.js"),
   mcp: () => import("./commands/mcp.js"),

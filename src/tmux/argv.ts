@@ -156,6 +156,27 @@ export function switchClientArgs(name: string): string[] {
 }
 
 /**
+ * Type `text` into the pane literally (-l: no key names), then Enter. The text
+ * is one argv element; "--" keeps a leading "-" from being read as a flag.
+ */
+export function sendLineArgs(name: string, text: string): string[] {
+  const pane = tmuxArg(paneTarget(name));
+  return [
+    "send-keys",
+    "-t",
+    pane,
+    "-l",
+    "--",
+    tmuxArg(text),
+    ";",
+    "send-keys",
+    "-t",
+    pane,
+    "Enter",
+  ];
+}
+
+/**
  * The last `lines` lines of history plus the visible screen, wrapped lines
  * joined (-J). The caller trims the blank rows below the output.
  */

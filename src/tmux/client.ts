@@ -5,6 +5,7 @@ import { AgentmuxError } from "../util/errors.js";
 import {
   attachSessionArgs,
   capturePaneArgs,
+  sendLineArgs,
   hasSessionArgs,
   killServerArgs,
   killSessionArgs,
@@ -205,6 +206,13 @@ export class TmuxClient {
       trimBlankRows(rows);
     }
     return rows.slice(-lines).join("\n");
+  }
+
+  /** Type one line into the pane (literally) and press Enter. */
+  async sendLine(name: string, text: string): Promise<void> {
+    const args = sendLineArgs(name, text);
+    const res = await this.exec(args);
+    if (res.exitCode !== 0) throw this.failed(args, res);
   }
 
   async setSessionOption(name: string, option: string, value: string): Promise<void> {

@@ -20,6 +20,7 @@ import { usage } from "./usage.js";
 import { verify } from "./verify.js";
 import { wait } from "./wait.js";
 import { watch } from "./watch.js";
+import { web } from "./web.js";
 
 /**
  * Every command's declaration, in the order `agentmux --help` lists them.
@@ -42,6 +43,7 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   heartbeat,
   watch,
   notify,
+  web,
   mcp,
   demo,
   doctor,
