@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
+  host: () => import("./commands/host.js"),
+  _remote: () => import("./commands/remote-serve.js"),
   _finish: () => import("./commands/finish.js"),
   _loop: () => import("./commands/loop-driver.js"),
 };
@@ -44,6 +46,8 @@ Usage:
   agentmux watch                       the monitor, continuously (events, not polling)
   agentmux demo                        try it with the built-in demo agent (no API key)
   agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
+  agentmux host add|ls|rm|check        remote hosts over ssh; then --host NAME on most commands,
+                                       and ls --all-hosts (docs/remote.md)
 
 Every command takes --json and --socket PATH (default ~/.tmux/sock, or $AGENTMUX_SOCKET).
 State: $AGENTMUX_HOME (default ~/.local/state/agentmux). Docs: docs/ and README.md.
@@ -68,6 +72,11 @@ async function main(argv: string[]): Promise<number> {
       `agentmux: unknown command ${JSON.stringify(command)}\nhint: agentmux --help lists the commands`,
     );
     return 2;
+  }
+  // --host NAME / --all-hosts: the same command on other machines (remote/).
+  if (rest.some((a) => a === "--host" || a.startsWith("--host=") || a === "--all-hosts")) {
+    const code = await (await import("../remote/dispatch.js")).dispatch(command, rest);
+    if (code !== null) return code;
   }
   const mod = await load();
   return mod.main(rest);

@@ -19,6 +19,8 @@ import type { NewRun } from "./runs.js";
 import * as sessions from "./sessions.js";
 import type { NewSession, SessionWithRun } from "./sessions.js";
 import { Sql, type Db } from "./sql.js";
+import * as hosts from "./hosts.js";
+import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
 export type {
   NotificationRow,
@@ -41,6 +43,7 @@ export type {
   SeenItem,
 } from "./loops.js";
 export type { NewSession, SessionWithRun } from "./sessions.js";
+export type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
 /**
  * The agentmux store: one SQLite connection (WAL) shared with other
@@ -180,6 +183,31 @@ export class Store {
   }
   loopItemStates(): { sessionId: number; state: ItemState; attempts: number }[] {
     return loops.loopItemStates(this.sql);
+  }
+
+  // remote hosts (hosts.ts)
+  addHost(h: NewHost): HostRow {
+    return hosts.addHost(this.sql, h);
+  }
+  getHost(name: string): HostRow | null {
+    return hosts.getHost(this.sql, name);
+  }
+  listHosts(): HostRow[] {
+    return hosts.listHosts(this.sql);
+  }
+  removeHost(name: string): boolean {
+    return hosts.removeHost(this.sql, name);
+  }
+  addRemoteWatch(
+    w: Pick<RemoteWatchRow, "host" | "session" | "runNo" | "notify" | "journalDir">,
+  ): void {
+    hosts.addRemoteWatch(this.sql, w);
+  }
+  openRemoteWatches(host?: string): RemoteWatchRow[] {
+    return hosts.openRemoteWatches(this.sql, host);
+  }
+  settleRemoteWatch(id: number, state: string): boolean {
+    return hosts.settleRemoteWatch(this.sql, id, state);
   }
 
   // meta
