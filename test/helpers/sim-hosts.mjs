@@ -113,7 +113,7 @@ const alive = (pid) => {
  * `teardown()` in a finally/afterAll (it never throws and undoes whatever
  * part was made).
  */
-export async function createSimHosts(count, opts = {}) {
+export async function createSimHosts(count) {
   const id = randomBytes(2).toString("hex");
   const dir = mkdtempSync(join(tmpdir(), `amx-sim-${id}-`));
   chmodSync(dir, 0o755); // the hosts' users live below it
