@@ -21,8 +21,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "package.json"), '{ "type": "commonjs" }\n');
 
-await build({
-  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
+const common = {
   outdir: out,
   bundle: true,
   format: "cjs",
@@ -35,7 +34,14 @@ await build({
   banner: { js: 'var __agentmuxModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: "linked",
   logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: { bundle: "src/cli/main.ts", "demo-agent": "src/agents/demo-agent.ts" },
 });
+// The MCP server (with its SDK) in its own file, loaded only by `agentmux mcp`:
+// merely present in bundle.js it would add to every command's start.
+await build({ ...common, entryPoints: { mcp: "src/mcp/main.ts" } });
 
 writeFileSync(
   join(out, "main.js"),

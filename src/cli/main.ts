@@ -12,16 +12,19 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   loop: () => import("./commands/loop.js"),
   ls: () => import("./commands/ls.js"),
   status: () => import("./commands/status.js"),
+  wait: () => import("./commands/wait.js"),
   tail: () => import("./commands/tail.js"),
   attach: () => import("./commands/attach.js"),
   kill: () => import("./commands/kill.js"),
   restart: () => import("./commands/restart.js"),
   rm: () => import("./commands/rm.js"),
   verify: () => import("./commands/verify.js"),
+  usage: () => import("./commands/usage.js"),
   demo: () => import("./commands/demo.js"),
   doctor: () => import("./commands/doctor.js"),
   heartbeat: () => import("./commands/heartbeat.js"),
   watch: () => import("./commands/watch.js"),
+  mcp: () => import("./commands/mcp.js"),
   host: () => import("./commands/host.js"),
   _remote: () => import("./commands/remote-serve.js"),
   _finish: () => import("./commands/finish.js"),
@@ -36,14 +39,17 @@ Usage:
                                        work a PRD checklist item by item, each verified with git
   agentmux ls [--all]                  sessions on the socket (agentmux's and foreign ones)
   agentmux status <name>               state, exit, evidence, verdict, diagnosis
+  agentmux wait <name> [--timeout DUR] until the current run ends; exit status says how
   agentmux tail <name> [-n N] [-f]     the session's output
   agentmux attach <name>               attach to its tmux session
   agentmux kill <name>                 stop it (TERM, grace, KILL); output stays readable
   agentmux restart <name>              same agent, argv, cwd, env and prompt; a new run
   agentmux rm <name> [--purge]         remove a finished session
   agentmux verify <name>               re-check with git what the latest run changed
+  agentmux usage [--since DUR] [--by session|agent|day]   tokens and cost the agents reported
   agentmux heartbeat [--restart]       one monitor pass: lost, orphans, stalls, restarts (cron)
   agentmux watch                       the monitor, continuously (events, not polling)
+  agentmux mcp [--allow-destructive]   MCP server on stdio for AI assistants (docs/mcp.md)
   agentmux demo                        try it with the built-in demo agent (no API key)
   agentmux doctor                      check tmux, agents, login, store, monitor; says how to fix
   agentmux host add|ls|rm|check        remote hosts over ssh; then --host NAME on most commands,

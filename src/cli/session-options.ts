@@ -1,7 +1,4 @@
-import { parseDuration } from "../monitor/duration.js";
-import { parseRestartPolicy } from "../monitor/policy-config.js";
-import type { LaunchRequest } from "../sessions/launch.js";
-import { AgentmuxError, show } from "../util/errors.js";
+import type { SessionInput } from "../api/inputs.js";
 import { flag, list, str, type OptionSpec, type Parsed } from "./args.js";
 
 /** Options every session takes, from `run` and `loop` alike: environment, notifications, journal, monitor policy. */
@@ -18,43 +15,24 @@ export const SESSION_OPTIONS: OptionSpec = {
   "stall-after": { type: "string" },
 };
 
-export type SessionOptions = Pick<
-  LaunchRequest,
-  | "env"
-  | "notifyCommands"
-  | "openclaw"
-  | "webhooks"
-  | "noNotify"
-  | "journalDir"
-  | "desktop"
-  | "restart"
-  | "stallAfterMs"
->;
-
-/** The SESSION_OPTIONS of a parsed command line, validated, as LaunchRequest fields. */
-export function sessionOptions(p: Parsed): SessionOptions {
-  for (const preset of list(p, "notify")) {
-    if (preset !== "openclaw") {
-      throw new AgentmuxError("usage", `Expected --notify openclaw, got ${show(preset)}`, {
-        hint: "for any other command use --notify-cmd 'command {summary}'",
-      });
-    }
-  }
-  const o: SessionOptions = {
+/** The SESSION_OPTIONS of a parsed command line, as the library takes them (it validates them). */
+export function sessionInput(p: Parsed): SessionInput {
+  const input: SessionInput = {
     env: list(p, "env"),
     notifyCommands: list(p, "notify-cmd"),
-    openclaw: list(p, "notify").includes("openclaw"),
+    notify: list(p, "notify"),
     webhooks: list(p, "webhook"),
     noNotify: flag(p, "no-notify"),
-    journalDir: str(p, "journal"),
   };
-  if (flag(p, "desktop")) o.desktop = true;
-  if (flag(p, "no-desktop")) o.desktop = false;
+  const journal = str(p, "journal");
+  if (journal !== undefined) input.journal = journal;
+  if (flag(p, "desktop")) input.desktop = true;
+  if (flag(p, "no-desktop")) input.desktop = false;
   const restart = str(p, "restart");
-  if (restart !== undefined) o.restart = parseRestartPolicy(restart);
+  if (restart !== undefined) input.restart = restart;
   const stallAfter = str(p, "stall-after");
-  if (stallAfter !== undefined) o.stallAfterMs = parseDuration(stallAfter, "--stall-after");
-  return o;
+  if (stallAfter !== undefined) input.stallAfter = stallAfter;
+  return input;
 }
 
 /** The help lines for SESSION_OPTIONS. */

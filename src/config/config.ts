@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Price, PriceTable } from "../usage/cost.js";
 import { AgentmuxError } from "../util/errors.js";
 import {
   arrayOf,
@@ -37,6 +38,22 @@ const duration: Check<string> = (v, path, problems) => {
   return undefined;
 };
 
+/** USD per million tokens for one model (usage/cost.ts); input and output are required. */
+const price: Check<Price> = (v, path, problems) => {
+  const p = object({
+    input: num(0, 1e6),
+    cachedInput: num(0, 1e6),
+    cacheCreation: num(0, 1e6),
+    output: num(0, 1e6),
+  })(v, path, problems);
+  if (p === undefined) return undefined;
+  if (p.input === undefined || p.output === undefined) {
+    problems.push(`${path}: expected "input" and "output" (USD per million tokens)`);
+    return undefined;
+  }
+  return { ...p, input: p.input, output: p.output };
+};
+
 const schema = object({
   socket: str,
   restart: oneOf("never", "on-failure", "always"),
@@ -65,6 +82,7 @@ const schema = object({
     cmd: agentLimits,
     demo: agentLimits,
   }),
+  prices: recordOf(price),
 });
 
 export interface AgentOverride {
@@ -102,6 +120,8 @@ export interface Config {
   };
   agents: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentOverride>>;
   limits: Partial<Record<"codex" | "claude" | "ralphy" | "cmd" | "demo", AgentLimits>>;
+  /** Model name -> USD per million tokens, for estimating what the CLI did not price. */
+  prices: PriceTable;
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -150,6 +170,7 @@ export function parseConfig(text: string, path: string): Config {
     },
     agents: c.agents ?? {},
     limits: c.limits ?? {},
+    prices: c.prices ?? {},
   };
   if (c.socket !== undefined) cfg.socket = c.socket;
   if (c.journalDir !== undefined) cfg.journalDir = c.journalDir;

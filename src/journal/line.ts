@@ -23,6 +23,8 @@ export interface EndEntry {
   verdict: Verdict | null;
   diagnosis?: Diagnosis;
   endedAt: Date;
+  /** Tokens and cost, when reported (usage/format.ts). */
+  usage?: string;
 }
 
 export const COMMAND_MAX = 120;
@@ -96,6 +98,7 @@ export function endText(e: EndEntry, fileDate: string | null): string {
   const at =
     fileDate !== null && day !== fileDate ? `${day} ${localTime(e.endedAt)}` : localTime(e.endedAt);
   let text = `${e.state} (${details}) at ${at}`;
+  if (e.usage) text += ` · ${escapeText(e.usage, 80)}`;
   const d = e.diagnosis;
   const quiet = !d || QUIET.has(d.code) || (e.state === "succeeded" && e.verdict === "verified");
   if (d && !quiet) text += ` — ${escapeText(d.code, 40)}: ${escapeText(d.summary, 160)}`;

@@ -11,6 +11,7 @@ import { sessionDir } from "../sessions/rundir.js";
 import type { Diagnosis } from "../sessions/types.js";
 import type { IterationRow, LoopItemRow } from "../store/store.js";
 import { readTail } from "../verify/tail.js";
+import { readUsage } from "../usage/read.js";
 import { runCheck, type CheckResult } from "./check.js";
 import { diffTicks, parseChecklist, tick, type Checklist } from "./checklist.js";
 import { decideIteration, type IterationDecision } from "./decide.js";
@@ -118,6 +119,7 @@ export async function runIteration(
   let exit: AgentExit;
   let timedOut = false;
   let interrupted = false;
+  let agentArgv: readonly string[] = spec.argv;
   try {
     // The shared launch limits (monitor/policy/governor.ts): ten loops on one
     // account take turns, and a rate limit any of them hit pauses them all.
@@ -133,6 +135,7 @@ export async function runIteration(
     });
     t0 = Date.now();
     const launch = await buildAgentLaunch(rt.ctx, spec, dir, rt.session.id);
+    agentArgv = launch.argv;
     const env: NodeJS.ProcessEnv = {
       ...readEnvFile(join(sessionDir(rt.ctx.stateDir, rt.session.id), "env")),
       ...launch.env,
@@ -197,6 +200,7 @@ export async function runIteration(
     }
   }
   const durationMs = Date.now() - t0;
+  await recordIterationUsage(rt, iteration.id, logPath, agentArgv);
 
   const evidence = await iterationEvidence(where.cwd, startCommit, [rt.prdRel, rt.progressRel]);
   const after = readChecklist(prdAbs);
@@ -309,5 +313,22 @@ export function noteProgress(progressAbs: string, out: IterationOutput): void {
     });
   } catch {
     // The notes are for the next agent; a read-only file must not stop the loop.
+  }
+}
+
+/** The iteration's tokens and cost from its agent's output (none reported: nothing recorded). */
+async function recordIterationUsage(
+  rt: LoopRuntime,
+  iterationId: number,
+  logPath: string,
+  argv: readonly string[],
+): Promise<void> {
+  try {
+    const usage = await readUsage(logPath, argv, rt.ctx.config().prices);
+    if (usage) {
+      rt.store.recordUsage({ runId: rt.run.id, sessionId: rt.session.id, iterationId, usage });
+    }
+  } catch {
+    // Usage is a report: an unreadable log must not cost the item its iteration.
   }
 }

@@ -53,23 +53,3 @@ export function ensureMonitor(ctx: Context): number | null {
     closeSync(log);
   }
 }
-
-/**
- * ensureMonitor for a command that just started a session: a note on stderr
- * when it started one (never in --json output), a warning if it could not.
- * The session runs either way.
- */
-export function startMonitorFor(ctx: Context, json: boolean): void {
-  try {
-    const pid = ensureMonitor(ctx);
-    if (pid !== null && !json) {
-      process.stderr.write(
-        `agentmux: started the monitor (agentmux watch, pid ${pid}; it leaves when nothing is left to watch; log: ${join(ctx.stateDir, "watch.log")})\n`,
-      );
-    }
-  } catch (e) {
-    process.stderr.write(
-      `agentmux: warning: could not start the monitor: ${(e as Error).message}; exits are still recorded (run agentmux watch yourself)\n`,
-    );
-  }
-}

@@ -22,6 +22,8 @@ export interface NotifyEvent {
   diagnosis?: { code: string; summary: string; fix?: string };
   /** Loops: `3/4 items done`. */
   loop?: string;
+  /** Tokens and cost, when the agent reported them: `12.3k in / 456 out tokens · $0.042`. */
+  usage?: string;
 }
 
 // ANSI escape sequences (CSI and OSC), then any other control character,
@@ -82,6 +84,7 @@ export function summaryLine(e: NotifyEvent): string {
     `${e.uncommitted} uncommitted`,
   ];
   if (e.verdict !== null) parts.push(e.verdict);
+  if (e.usage) parts.push(flatten(e.usage, 80));
   const unbacked = e.unbackedTicks ?? [];
   if (unbacked.length > 0) {
     const list = unbacked.slice(0, 3).map((t) => `"${flatten(t, 60)}"`);

@@ -1,4 +1,4 @@
-import { listAll } from "../cli/commands/ls.js";
+import { listWith } from "../api/list.js";
 import { cell, formatDuration, out, outcome, printJson, table } from "../cli/output.js";
 import { parse, flag, str } from "../cli/args.js";
 import { Context } from "../sessions/context.js";
@@ -73,7 +73,7 @@ export async function lsAllHosts(argv: string[]): Promise<number> {
     const hosts = ctx.store().listHosts();
     const t0 = Date.now();
     const [local, ...remote] = await Promise.all([
-      listAll(ctx, { all }).then((l) => l.map((s) => ({ ...s, host: LOCAL_HOST }))),
+      listWith(ctx, { all }).then((l) => l.map((s) => ({ ...s, host: LOCAL_HOST }))),
       ...hosts.map((h) => askHost(ctx, h, all)),
     ]);
     const answers: HostAnswer[] = [

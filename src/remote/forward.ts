@@ -1,6 +1,7 @@
 import { resolveJournalDir } from "../config/config.js";
 import { journalStart } from "../journal/journal.js";
-import { startMonitorFor } from "../monitor/autostart.js";
+import { monitorFor } from "../api/monitor-start.js";
+import { reportMonitor } from "../cli/launched.js";
 import { runInteractive } from "../process/run.js";
 import { Context } from "../sessions/context.js";
 import { notifySettings } from "../sessions/launch.js";
@@ -129,7 +130,7 @@ async function launchRemote(
       });
     }
     // This machine's monitor holds the host's event channel and reports the end.
-    startMonitorFor(ctx, json);
+    reportMonitor(ctx, { status, ...monitorFor(ctx) }, json);
   }
   if (json) process.stdout.write(r.stdout);
   else {

@@ -13,6 +13,8 @@ import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
 import { join } from "node:path";
+import { recordRunUsage } from "./run-usage.js";
+import { usageText } from "../usage/format.js";
 
 /** The PATH the agent ran with, for a not-found diagnosis. */
 function agentPathValue(runDir: string): string | undefined {
@@ -126,6 +128,8 @@ async function settle(
       ? null
       : decideVerdict({ exitCode: exit.exitCode, signal: exit.signal, evidence });
   const durationMs = Date.parse(exit.endedAt) - Date.parse(run.startedAt);
+  // Before the run settles, so whoever waits for it finds the tokens and cost there.
+  const usage = usageText(await recordRunUsage(ctx, session, run));
   const execError = readExecError(run.runDir);
   // A loop's diagnosis is its report: how it ended and which items did not make it.
   const loop = reportForRun(store, session, run.runDir, run.killRequested);
@@ -181,6 +185,7 @@ async function settle(
     ...(evidence.prd?.unbacked.length ? { unbackedTicks: evidence.prd.unbacked } : {}),
     diagnosis,
     ...(loop ? { loop: loop.progress } : {}),
+    ...(usage !== null ? { usage } : {}),
   };
   // Notifications first: they are what a person is waiting for.
   const planned = planNotifications(
@@ -205,6 +210,7 @@ async function settle(
       verdict,
       diagnosis,
       endedAt: new Date(exit.endedAt),
+      ...(usage !== null ? { usage } : {}),
     }).catch(() => false); // the journal is a mirror; the store already holds the truth
   }
   const final = store.updateRun(run.id, { finishedAt: new Date().toISOString() });

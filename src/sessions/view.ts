@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import type { LoopStatus } from "../loop/items.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
+import type { UsageJson } from "../usage/types.js";
 import type { SessionSpec } from "./spec.js";
 import type { Diagnosis, Evidence, RunState, Verdict } from "./types.js";
 
@@ -34,10 +35,16 @@ export interface StatusJson {
   tmux: { session: string; paneDead: boolean | null } | null;
   /** Loop sessions only: the items and their states (`ls` gives the counts without items). */
   loop?: LoopView;
+  /** Tokens and cost of the run as its agent reported them; null: none reported (`status` only). */
+  usage?: UsageJson | null;
 }
 
 export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &
-  Partial<LoopStatus>;
+  Partial<LoopStatus> & {
+    /** `status` only: tokens and cost over every iteration so far. */
+    usage?: UsageJson | null;
+    items?: (LoopStatus["items"][number] & { usage?: UsageJson | null })[];
+  };
 
 function mtime(path: string | undefined): string | null {
   if (!path) return null;

@@ -36,6 +36,7 @@ const MODULES = [
   "src/store/live-runs.ts",
   "src/store/loops.ts",
   "src/store/outbox-batch.ts",
+  "src/store/usage.ts",
   "src/sessions/lifecycle.ts",
   "src/sessions/types.ts",
   "src/util/errors.ts",

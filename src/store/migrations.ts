@@ -119,7 +119,30 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX iterations_session ON iterations(session_id, id);
   CREATE INDEX iterations_run ON iterations(run_id);
   `,
-  // 3: remote hosts (reached over ssh) and the remote runs whose end this
+  // 3: tokens and cost per run (iteration_id NULL) and per loop iteration, as
+  // the agent CLI reported them (src/usage/). NULL counts are unknown, not 0.
+  `
+  CREATE TABLE usage (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration_id INTEGER REFERENCES iterations(id) ON DELETE CASCADE,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,            -- codex | claude: the output format it was read from
+    model TEXT,
+    input INTEGER,                   -- all input tokens, cache reads and writes included
+    cached_input INTEGER,
+    cache_creation INTEGER,
+    output INTEGER,                  -- all output tokens, reasoning included
+    reasoning INTEGER,
+    cost_usd REAL,
+    cost_basis TEXT NOT NULL,        -- reported | estimated | none
+    recorded_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX usage_of_run ON usage(run_id) WHERE iteration_id IS NULL;
+  CREATE UNIQUE INDEX usage_of_iteration ON usage(iteration_id) WHERE iteration_id IS NOT NULL;
+  CREATE INDEX usage_session ON usage(session_id);
+  `,
+  // 4: remote hosts (reached over ssh) and the remote runs whose end this
   // machine reports through its own notification channels. A watch row is
   // closed (settled_at) once its notifications were handed over.
   `

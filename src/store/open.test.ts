@@ -56,6 +56,7 @@ describe("openStore", () => {
         "notifications",
         "runs",
         "sessions",
+        "usage",
       ]);
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");

@@ -19,6 +19,9 @@ import type { NewRun } from "./runs.js";
 import * as sessions from "./sessions.js";
 import type { NewSession, SessionWithRun } from "./sessions.js";
 import { Sql, type Db } from "./sql.js";
+import * as usage from "./usage.js";
+import type { NewUsage, UsageEntry } from "./usage.js";
+import type { UsageJson } from "../usage/types.js";
 import * as hosts from "./hosts.js";
 import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
@@ -43,6 +46,7 @@ export type {
   SeenItem,
 } from "./loops.js";
 export type { NewSession, SessionWithRun } from "./sessions.js";
+export type { NewUsage, UsageEntry } from "./usage.js";
 export type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
 /**
@@ -183,6 +187,20 @@ export class Store {
   }
   loopItemStates(): { sessionId: number; state: ItemState; attempts: number }[] {
     return loops.loopItemStates(this.sql);
+  }
+
+  // usage (usage.ts)
+  recordUsage(u: NewUsage): void {
+    usage.recordUsage(this.sql, u);
+  }
+  runUsage(runId: number): UsageJson | null {
+    return usage.runUsage(this.sql, runId);
+  }
+  iterationUsage(sessionId: number): { runId: number; itemKey: string; usage: UsageJson | null }[] {
+    return usage.iterationUsage(this.sql, sessionId);
+  }
+  usageSince(since: string): UsageEntry[] {
+    return usage.usageSince(this.sql, since);
   }
 
   // remote hosts (hosts.ts)

@@ -9,9 +9,14 @@ import type { AddressInfo } from "node:net";
  * the conversation already holds, so CLI retries do not advance it.
  */
 export type Step =
-  | { shell: string } // the model asks the CLI to run a shell command
-  | { say: string } // the model answers and ends its turn
+  | ({ shell: string } & Reports) // the model asks the CLI to run a shell command
+  | ({ say: string } & Reports) // the model answers and ends its turn
   | { status: number; body: unknown }; // the provider fails the request
+
+/** The token counts this response reports (default 1 in, 1 out): known numbers to check usage against. */
+export interface Reports {
+  usage?: { input: number; output: number; cached?: number; reasoning?: number };
+}
 
 export interface ModelServer {
   url: string;
@@ -22,7 +27,8 @@ export interface ModelServer {
 const sse = (events: { type: string }[]): string =>
   events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
 
-function responsesApi(step: Step, n: number): string {
+function responsesApi(step: Exclude<Step, { status: number }>, n: number): string {
+  const u = step.usage ?? { input: 1, output: 1 };
   const id = `resp_${n}`;
   const item =
     "shell" in step
@@ -47,18 +53,20 @@ function responsesApi(step: Step, n: number): string {
       response: {
         id,
         usage: {
-          input_tokens: 1,
-          input_tokens_details: null,
-          output_tokens: 1,
-          output_tokens_details: null,
-          total_tokens: 2,
+          input_tokens: u.input,
+          input_tokens_details: u.cached === undefined ? null : { cached_tokens: u.cached },
+          output_tokens: u.output,
+          output_tokens_details:
+            u.reasoning === undefined ? null : { reasoning_tokens: u.reasoning },
+          total_tokens: u.input + u.output,
         },
       },
     } as { type: string },
   ]);
 }
 
-function messagesApi(step: Step, n: number): string {
+function messagesApi(step: Exclude<Step, { status: number }>, n: number): string {
+  const u = step.usage ?? { input: 1, output: 1 };
   const block =
     "shell" in step
       ? { type: "tool_use", id: `toolu_${n}`, name: "Bash", input: {} }
@@ -81,7 +89,12 @@ function messagesApi(step: Step, n: number): string {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 1, output_tokens: 1 },
+        // Anthropic's input_tokens excludes the cache; cache reads are counted apart.
+        usage: {
+          input_tokens: u.input - (u.cached ?? 0),
+          output_tokens: 1,
+          ...(u.cached === undefined ? {} : { cache_read_input_tokens: u.cached }),
+        },
       },
     } as { type: string },
     { type: "content_block_start", index: 0, content_block: block } as { type: string },
@@ -90,7 +103,7 @@ function messagesApi(step: Step, n: number): string {
     {
       type: "message_delta",
       delta: { stop_reason: "shell" in step ? "tool_use" : "end_turn", stop_sequence: null },
-      usage: { output_tokens: 1 },
+      usage: { output_tokens: u.output },
     } as { type: string },
     { type: "message_stop" },
   ]);

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { World } from "../helpers/cli.js";
 import { git, tempRepo } from "../helpers/git.js";
@@ -138,5 +139,60 @@ describe.each(["codex", "claude"])("a verified loop with the real %s", (agent) =
     const loop = (s as unknown as { loop: { done: number; total: number } }).loop;
     expect(loop).toMatchObject({ done: 2, total: 2 });
     expect(readFileSync(join(repo, "PRD.md"), "utf8")).toContain("- [x] Second item");
+  });
+});
+
+// Two model calls with known counts: 2003 + 2210 input (1536 + 2048 cached),
+// 105 (64 reasoning) + 12 output. Both CLIs must come out at the same totals.
+const KNOWN_USAGE: Step[] = [
+  {
+    shell: "echo hello > hello.txt",
+    usage: { input: 2003, output: 105, cached: 1536, reasoning: 64 },
+  },
+  { say: "Wrote hello.txt.", usage: { input: 2210, output: 12, cached: 2048 } },
+];
+
+describe("tokens and cost from the real CLIs, with known counts", () => {
+  /** AGENTMUX_CAPTURE_FIXTURES=1 refreshes the unit suite's captured logs (src/usage/fixtures). */
+  const capture = (logPath: string, name: string): void => {
+    if (process.env.AGENTMUX_CAPTURE_FIXTURES !== "1") return;
+    copyFileSync(
+      logPath,
+      fileURLToPath(new URL(`../../src/usage/fixtures/${name}`, import.meta.url)),
+    );
+  };
+
+  it("codex: the thread's total from its last turn.completed; no cost without a price", async () => {
+    const { w, env, repo } = await world(KNOWN_USAGE);
+    await w.cli(["run", "codex", "write hello.txt", "--name", "cxu", "--cwd", repo], { env });
+    const s = await w.waitEnded("cxu", 120_000);
+    capture(s.logPath, "codex-0.169.0-exec-json.log");
+    const st = await w.json(["status", "cxu"]);
+    expect(st.usage).toEqual({
+      input: 4213,
+      cachedInput: 3584,
+      cacheCreation: 0,
+      output: 117,
+      reasoning: 64,
+      model: null,
+      cost: { usd: null, basis: "none" },
+      source: "codex",
+    });
+  });
+
+  it("claude: the result event's usage (cache included in input) and the cost it reported", async () => {
+    const { w, env, repo } = await world(KNOWN_USAGE);
+    await w.cli(["run", "claude", "write hello.txt", "--name", "clu", "--cwd", repo], { env });
+    const s = await w.waitEnded("clu", 120_000);
+    capture(s.logPath, "claude-2.1.331-stream-json.log");
+    const st = await w.json<{ usage: { cost: { usd: number; basis: string } } }>(["status", "clu"]);
+    expect(st.usage).toMatchObject({
+      input: 4213,
+      cachedInput: 3584,
+      output: 117,
+      source: "claude",
+    });
+    expect(st.usage.cost.basis).toBe("reported");
+    expect(st.usage.cost.usd).toBeGreaterThan(0);
   });
 });

@@ -11,7 +11,8 @@ import { refreshSession } from "../../sessions/reconcile.js";
 import { stripAnsi } from "../../verify/ansi.js";
 import { flag, parse } from "../args.js";
 import { out, printJson } from "../output.js";
-import { renderStatus, statusOf } from "./status.js";
+import { statusWith } from "../../api/status.js";
+import { renderStatus } from "./status.js";
 
 const USAGE = "agentmux demo [--keep] [--json]";
 
@@ -139,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
       if (Date.now() - t0 > 120_000) break;
     }
     pump();
-    const status = await statusOf(ctx, "demo-loop");
+    const status = await statusWith(ctx, "demo-loop");
     let notification = "";
     try {
       notification = readFileSync(notified, "utf8").trim();

@@ -1,6 +1,4 @@
-import { parseConfig, resolveSocket } from "../../config/config.js";
-import { runDoctor } from "../../doctor/doctor.js";
-import { stateDir } from "../../store/paths.js";
+import { doctor } from "../../api/monitor.js";
 import { AgentmuxError } from "../../util/errors.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
@@ -31,17 +29,8 @@ export async function main(argv: string[]): Promise<number> {
       },
     );
   }
-  const env = process.env;
-  const flagSocket = str(p, "socket");
-  // A broken config must not hide the socket checks: fall back to the flag, env and default.
-  const fallback = parseConfig("{}", "(defaults)");
-  const checks = await runDoctor({
-    env,
-    stateDir: stateDir(env),
-    socket: "",
-    socketFor: (config) => resolveSocket(flagSocket, config ?? fallback, env),
-  });
-  const ok = checks.every((c) => c.ok);
+  const socket = str(p, "socket");
+  const { ok, checks } = await doctor(socket !== undefined ? { socket } : {});
   if (flag(p, "json")) {
     printJson({ ok, checks });
   } else {

@@ -1,5 +1,5 @@
 import { reportLine } from "../../monitor/attention.js";
-import { heartbeatPass } from "../../monitor/heartbeat.js";
+import { heartbeatWith } from "../../api/monitor.js";
 import { Context } from "../../sessions/context.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
@@ -26,9 +26,6 @@ Options:
                notifications, monitor {running, pid, lastBeatAt, warning}
 Cron, every 10 minutes:  */10 * * * * agentmux heartbeat --restart`;
 
-/** Backoffs this short are waited for inside one heartbeat; longer ones wait for the next. */
-const INLINE_RESTART_WAIT_MS = 10_000;
-
 export async function main(argv: string[]): Promise<number> {
   const p = parse("heartbeat", argv, { restart: { type: "boolean" } }, USAGE);
   if (flag(p, "help")) {
@@ -37,10 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const report = await heartbeatPass(ctx, {
-      restart: flag(p, "restart"),
-      maxRestartWaitMs: INLINE_RESTART_WAIT_MS,
-    });
+    const report = await heartbeatWith(ctx, { restart: flag(p, "restart") });
     const attention = report.attention > 0 || report.monitor.warning !== null;
     if (flag(p, "json")) {
       printJson(report);

@@ -1,6 +1,5 @@
 import { Context } from "../../sessions/context.js";
-import { killSession } from "../../sessions/control.js";
-import { statusJson } from "../../sessions/view.js";
+import { killWith } from "../../api/sessions.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { out, outcome, printJson } from "../output.js";
 
@@ -17,8 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const view = await killSession(ctx, name);
-    const s = statusJson(view.session, view.run, view.run?.runNo ?? 0, undefined);
+    const s = await killWith(ctx, name);
     if (flag(p, "json")) printJson(s);
     else out(`${name}: ${outcome(s)}`);
     return 0;

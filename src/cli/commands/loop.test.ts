@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startSpacing } from "./loop.js";
+import { startSpacing } from "../../api/launch.js";
 
 describe("--start-spacing", () => {
   it.each([

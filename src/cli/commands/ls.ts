@@ -1,78 +1,10 @@
 import { Context } from "../../sessions/context.js";
-import { isLive } from "../../sessions/lifecycle.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
-import { foreignJson, statusJson, type LoopView, type StatusJson } from "../../sessions/view.js";
-import { loopCounts } from "../../loop/items.js";
-import type { ItemState, Store } from "../../store/store.js";
-import type { TmuxPane } from "../../tmux/client.js";
-import { MONITOR_SESSION } from "../../tmux/control.js";
+import { listWith } from "../../api/list.js";
 import { monitorStatus } from "../../monitor/record.js";
 import { flag, parse, str } from "../args.js";
 import { cell, err, formatDuration, out, outcome, printJson, table } from "../output.js";
 
 const USAGE = "agentmux ls [--all] [--json] [--socket PATH]";
-
-/** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
-export async function listAll(ctx: Context, opts: { all: boolean }): Promise<StatusJson[]> {
-  // One list-panes per socket, shared by every session on it. The default
-  // socket's is started first so tmux answers while the store is read.
-  const panesBySocket = new Map<string, Promise<TmuxPane[]>>();
-  const panesOf = (s: string): Promise<TmuxPane[]> => {
-    let panes = panesBySocket.get(s);
-    if (!panes) {
-      panes = ctx.tmux(s).listPanes();
-      panesBySocket.set(s, panes);
-    }
-    return panes;
-  };
-  const socket = ctx.socket;
-  const defaultPanes = panesOf(socket);
-  const store = ctx.store();
-  const rows = store.listSessionsWithLatestRun({ includeRemoved: opts.all });
-  const loops = loopCountsBySession(store, rows);
-  const result: StatusJson[] = [];
-  for (const row of rows) {
-    const spec = row.session.spec as SessionSpec;
-    let { run } = row;
-    let panes: TmuxPane[] | undefined;
-    if (run && isLive(run.state)) {
-      panes = await panesOf(spec.socket);
-      run = (await refreshSession(ctx, row.session, panes)).run;
-    }
-    const pane = panes?.find((p) => p.sessionName === row.session.name);
-    const loop = loops.get(row.session.id);
-    result.push(statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop));
-  }
-  const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
-  const panes = await defaultPanes;
-  const foreignNames = [...new Set(panes.map((p) => p.sessionName))].filter(
-    (n) => !ours.has(n) && n !== MONITOR_SESSION,
-  );
-  for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
-  return result;
-}
-
-/** Every loop's item counts from one query (not one per session: ls stays fast with hundreds). */
-function loopCountsBySession(
-  store: Store,
-  rows: readonly { session: { id: number; kind: string; spec: unknown } }[],
-): Map<number, LoopView> {
-  const result = new Map<number, LoopView>();
-  const loops = rows.filter((r) => r.session.kind === "loop");
-  if (loops.length === 0) return result;
-  const bySession = new Map<number, { state: ItemState; attempts: number }[]>();
-  for (const item of store.loopItemStates()) {
-    const list = bySession.get(item.sessionId) ?? [];
-    list.push(item);
-    bySession.set(item.sessionId, list);
-  }
-  for (const { session } of loops) {
-    const attempts = (session.spec as SessionSpec).loop?.attempts ?? 3;
-    result.set(session.id, loopCounts(bySession.get(session.id) ?? [], attempts));
-  }
-  return result;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const p = parse("ls", argv, { all: { type: "boolean", short: "a" } }, USAGE);
@@ -84,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const list = await listAll(ctx, { all: flag(p, "all") });
+    const list = await listWith(ctx, { all: flag(p, "all") });
     if (flag(p, "json")) {
       printJson(list);
       return 0;

@@ -1,9 +1,8 @@
 import { Context } from "../../sessions/context.js";
-import { restartSession } from "../../sessions/control.js";
-import { statusJson } from "../../sessions/view.js";
+import { restartWith } from "../../api/sessions.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
-import { startMonitorFor } from "../../monitor/autostart.js";
+import { reportMonitor } from "../launched.js";
 
 const USAGE = "agentmux restart <name> [--json]";
 
@@ -18,12 +17,13 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const { session, run } = await restartSession(ctx, name);
-    startMonitorFor(ctx, flag(p, "json"));
-    if (flag(p, "json")) printJson(statusJson(session, run, run.runNo, undefined));
+    const launched = await restartWith(ctx, name);
+    reportMonitor(ctx, launched, flag(p, "json"));
+    const s = launched.status;
+    if (flag(p, "json")) printJson(s);
     else
       out(
-        `restarted ${name} — run ${run.runNo}${run.runnerPid ? `, pid ${run.runnerPid}` : ""}\n  follow:  agentmux tail ${name} -f`,
+        `restarted ${name} — run ${s.run ?? "-"}${s.pid ? `, pid ${s.pid}` : ""}\n  follow:  agentmux tail ${name} -f`,
       );
     return 0;
   } finally {

@@ -1,8 +1,7 @@
 import { Context } from "../../sessions/context.js";
-import { removeSession } from "../../sessions/control.js";
+import { removeWith } from "../../api/sessions.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
-import { AgentmuxError } from "../../util/errors.js";
 
 const USAGE = "agentmux rm <name>... [--purge] [--json]";
 
@@ -14,17 +13,11 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  if (p.positionals.length === 0)
-    throw new AgentmuxError("usage", "missing the session name", { hint: `usage: ${USAGE}` });
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const removed: string[] = [];
-    for (const name of p.positionals) {
-      await removeSession(ctx, name, { purge: flag(p, "purge") });
-      removed.push(name);
-    }
-    if (flag(p, "json")) printJson({ removed, purged: flag(p, "purge") });
-    else out(removed.map((n) => `removed ${n}`).join("\n"));
+    const result = await removeWith(ctx, p.positionals, flag(p, "purge"));
+    if (flag(p, "json")) printJson(result);
+    else out(result.removed.map((n) => `removed ${n}`).join("\n"));
     return 0;
   } finally {
     ctx.close();

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Context } from "../../sessions/context.js";
-import { launch, type LaunchRequest } from "../../sessions/launch.js";
-import { statusJson } from "../../sessions/view.js";
-import type { AgentName } from "../../sessions/types.js";
+import { agentOf, RUN_AGENTS } from "../../api/inputs.js";
+import { runWith, type RunInput } from "../../api/launch.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { flag, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
-import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionOptions } from "../session-options.js";
-import { startMonitorFor } from "../../monitor/autostart.js";
+import { SESSION_OPTIONS, SESSION_OPTIONS_HELP, sessionInput } from "../session-options.js";
+import { reportMonitor } from "../launched.js";
 
 export const USAGE =
   "agentmux run <codex|claude|ralphy|cmd|demo> [prompt] [options] [-- extra args]";
@@ -30,8 +29,6 @@ Agents:
   ralphy   ralphy --codex|--claude --prd FILE
   cmd      the command after --, e.g. agentmux run cmd -- make test (prompt, if any, on stdin)
   demo     the built-in scripted demo agent (no API key)`;
-
-const AGENTS: readonly AgentName[] = ["codex", "claude", "ralphy", "cmd", "demo"];
 
 function readPrompt(positional: string | undefined, file: string | undefined): Buffer | undefined {
   if (positional !== undefined && file !== undefined) {
@@ -75,15 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   const [agentArg, promptArg, ...extra] = p.positionals;
   if (agentArg === undefined)
     throw new AgentmuxError("usage", "missing the agent", { hint: `usage: ${USAGE}` });
-  if (!(AGENTS as readonly string[]).includes(agentArg)) {
-    throw new AgentmuxError(
-      "usage",
-      `Expected an agent of ${AGENTS.join(", ")}, got ${show(agentArg)}`,
-      {
-        hint: "to run any other command: agentmux run cmd -- your-command args",
-      },
-    );
-  }
+  agentOf(agentArg, RUN_AGENTS, "an agent");
   if (extra.length > 0) {
     throw new AgentmuxError(
       "usage",
@@ -93,40 +82,37 @@ export async function main(argv: string[]): Promise<number> {
       },
     );
   }
-  const agent = agentArg as AgentName;
   if (flag(p, "codex") && flag(p, "claude"))
     throw new AgentmuxError("usage", "give --codex or --claude, not both");
-  const req: LaunchRequest = {
-    agent,
-    name: str(p, "name"),
-    cwd: str(p, "cwd"),
-    extraArgs: agent === "cmd" ? [] : p.rest,
-    ...sessionOptions(p),
-  };
+  const input: RunInput = { agent: agentArg, args: p.rest, ...sessionInput(p) };
+  const name = str(p, "name");
+  if (name !== undefined) input.name = name;
+  const cwd = str(p, "cwd");
+  if (cwd !== undefined) input.cwd = cwd;
   const prompt = readPrompt(promptArg, str(p, "prompt-file"));
-  if (prompt !== undefined) req.prompt = prompt;
-  if (agent === "cmd") req.command = p.rest;
+  if (prompt !== undefined) input.prompt = prompt;
   const prd = str(p, "prd");
-  if (prd !== undefined) req.prdPath = prd;
-  if (flag(p, "claude")) req.engine = "claude";
-  if (flag(p, "codex")) req.engine = "codex";
-  if (flag(p, "parallel")) req.parallel = true;
+  if (prd !== undefined) input.prd = prd;
+  if (flag(p, "claude")) input.engine = "claude";
+  if (flag(p, "codex")) input.engine = "codex";
+  if (flag(p, "parallel")) input.parallel = true;
 
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const { session, run } = await launch(ctx, req);
-    startMonitorFor(ctx, flag(p, "json"));
+    const launched = await runWith(ctx, input);
+    reportMonitor(ctx, launched, flag(p, "json"));
+    const s = launched.status;
     if (flag(p, "json")) {
-      printJson(statusJson(session, run, 1, undefined));
+      printJson(s);
       return 0;
     }
-    const pid = run.runnerPid === null ? "" : `, pid ${run.runnerPid}`;
+    const pid = s.pid === null ? "" : `, pid ${s.pid}`;
     out(
       [
-        `started ${session.name} (${session.agent}) in ${(session.spec as { cwd: string }).cwd} — run ${run.runNo}${pid}`,
-        `  follow:  agentmux tail ${session.name} -f`,
-        `  attach:  agentmux attach ${session.name}   (detach with Ctrl-b d)`,
-        `  status:  agentmux status ${session.name}`,
+        `started ${s.name} (${s.agent}) in ${s.cwd ?? "-"} — run ${s.run ?? 1}${pid}`,
+        `  follow:  agentmux tail ${s.name} -f`,
+        `  attach:  agentmux attach ${s.name}   (detach with Ctrl-b d)`,
+        `  status:  agentmux status ${s.name}`,
       ].join("\n"),
     );
     return 0;

@@ -1,31 +1,12 @@
 import { Context } from "../../sessions/context.js";
-import { findSession } from "../../sessions/control.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
-import { statusJson, type StatusJson } from "../../sessions/view.js";
-import { loopStatus } from "../../loop/items.js";
+import { statusWith } from "../../api/status.js";
+import type { StatusJson } from "../../sessions/view.js";
+import { usageText } from "../../usage/format.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { warnMonitor } from "./ls.js";
 import { formatDuration, out, outcome, printJson } from "../output.js";
 
 const USAGE = "agentmux status <name> [--json]";
-
-export async function statusOf(ctx: Context, name: string): Promise<StatusJson> {
-  const session = findSession(ctx, name);
-  const spec = session.spec as SessionSpec;
-  const panes = await ctx.tmux(spec.socket).listPanes();
-  const view = await refreshSession(ctx, session, panes);
-  const pane = panes.find((p) => p.sessionName === session.name);
-  const loop =
-    spec.loop === undefined
-      ? undefined
-      : loopStatus(
-          ctx.store().listLoopItems(session.id),
-          spec.loop.attempts,
-          ctx.store().countIterations({ sessionId: session.id }),
-        );
-  return statusJson(view.session, view.run, view.run?.runNo ?? 0, pane, undefined, loop);
-}
 
 const MARKS: Readonly<Record<string, string>> = {
   done: "x",
@@ -38,6 +19,7 @@ const MARKS: Readonly<Record<string, string>> = {
 
 /** The items of a loop, one per line: box, state, attempts, commits, check, reason. */
 export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
+  const total = usageText(loop.usage ?? null);
   const lines = [
     `  items     ${loop.done}/${loop.total} done, ${loop.failed} failed, ${loop.pending} to go · ${loop.iteration ?? 0} iteration(s)${loop.currentItem ? ` · now: ${loop.currentItem}` : ""}`,
   ];
@@ -46,8 +28,26 @@ export function renderLoop(loop: NonNullable<StatusJson["loop"]>): string[] {
     const facts = `${i.state}, ${i.attempts} attempt(s), ${i.commits} commit(s)${check}`;
     lines.push(`   [${MARKS[i.state] ?? " "}] ${i.text}`);
     lines.push(`       ${facts}${i.reason && i.state !== "pending" ? ` — ${i.reason}` : ""}`);
+    const used = usageText(i.usage ?? null);
+    if (used) lines.push(`       ${used}`);
   }
+  if (total) lines.push(`  loop usage ${total}`);
   return lines;
+}
+
+/** Tokens, cost and its basis; says "not reported" rather than showing 0. */
+function usageLine(u: StatusJson["usage"]): string {
+  if (!u) return "not reported by the agent";
+  const text = usageText(u) ?? "no token counts";
+  const extra = [
+    u.reasoning ? `${u.reasoning} reasoning` : null,
+    u.cacheCreation ? `${u.cacheCreation} cache writes` : null,
+    u.model,
+    u.cost.basis === "none"
+      ? "cost unknown (no price for this model in the config)"
+      : `cost ${u.cost.basis}`,
+  ].filter((x) => x !== null);
+  return `${text}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
 }
 
 export function renderStatus(s: StatusJson): string {
@@ -77,6 +77,9 @@ export function renderStatus(s: StatusJson): string {
       }
     }
   }
+  // Agents that never report usage (cmd, demo) get no line rather than "not reported" each time.
+  const reports = s.agent === "codex" || s.agent === "claude";
+  if (s.usage || (s.usage === null && reports)) lines.push(`  usage     ${usageLine(s.usage)}`);
   if (s.loop) lines.push(...renderLoop(s.loop));
   if (s.diagnosis) {
     lines.push(`  diagnosis ${s.diagnosis.code}: ${s.diagnosis.summary}`);
@@ -96,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const s = await statusOf(ctx, name);
+    const s = await statusWith(ctx, name);
     if (flag(p, "json")) printJson(s);
     else {
       out(renderStatus(s));

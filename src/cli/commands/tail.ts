@@ -1,72 +1,51 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { readFrom, tailWith } from "../../api/tail.js";
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { isLive } from "../../sessions/lifecycle.js";
 import { refreshSession } from "../../sessions/reconcile.js";
 import { stripAnsi } from "../../verify/ansi.js";
-import { readTail } from "../../verify/tail.js";
-import { AgentmuxError } from "../../util/errors.js";
 import { flag, intOption, onePositional, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 
-const USAGE = "agentmux tail <name> [-n N] [-f] [--json]";
-
-function readFrom(path: string, offset: number): { text: string; end: number } {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return { text: "", end: offset }; // no output yet
-  }
-  if (size <= offset) return { text: "", end: size };
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(size - offset);
-    const n = readSync(fd, buf, 0, buf.length, offset);
-    return { text: buf.subarray(0, n).toString("utf8"), end: offset + n };
-  } finally {
-    closeSync(fd);
-  }
-}
+const USAGE = "agentmux tail <name> [-n N | --offset BYTES] [-f] [--json]";
 
 export async function main(argv: string[]): Promise<number> {
   const p = parse(
     "tail",
     argv,
-    { lines: { type: "string", short: "n" }, follow: { type: "boolean", short: "f" } },
+    {
+      lines: { type: "string", short: "n" },
+      follow: { type: "boolean", short: "f" },
+      offset: { type: "string" },
+    },
     USAGE,
   );
   if (flag(p, "help")) {
     out(
-      `${USAGE}\n\nThe last N (default 40) lines of the session's output, from its log file, with terminal\nescape sequences stripped. -f keeps following until the run ends.`,
+      `${USAGE}\n\nThe last N (default 40) lines of the session's output, from its log file, with terminal\nescape sequences stripped. -f keeps following until the run ends.\n--offset BYTES prints the output from that byte of the log instead; --json gives nextOffset\nto continue from without repeats.`,
     );
     return 0;
   }
   const name = onePositional(p, "the session name", USAGE);
   const n = intOption(p, "lines", 0, 1_000_000) ?? 40;
+  const from = intOption(p, "offset", 0, Number.MAX_SAFE_INTEGER);
   const json = flag(p, "json");
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const session = findSession(ctx, name);
-    let view = await refreshSession(ctx, session);
-    const run = view.run;
-    if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-    const lines = n === 0 ? [] : await readTail(run.logPath, n);
+    const t = await tailWith(ctx, from === undefined ? { name, lines: n } : { name, offset: from });
+    const lines = t.lines;
     if (json && !flag(p, "follow")) {
-      printJson({ name, run: run.runNo, state: run.state, logPath: run.logPath, lines });
+      printJson(t);
       return 0;
     }
     if (json) for (const line of lines) out(JSON.stringify({ line }));
     else if (lines.length > 0) out(lines.join("\n"));
     if (!flag(p, "follow")) return 0;
 
-    let offset = (() => {
-      try {
-        return statSync(run.logPath).size;
-      } catch {
-        return 0;
-      }
-    })();
+    const session = findSession(ctx, name);
+    let view = await refreshSession(ctx, session);
+    const logPath = t.logPath;
+    let offset = t.nextOffset;
     let pending = "";
     const emit = (text: string, final: boolean): void => {
       const parts = (pending + text).split("\n");
@@ -80,14 +59,14 @@ export async function main(argv: string[]): Promise<number> {
     };
     // Follow until the run settles; poll cadence is what a person watching would notice.
     while (view.run && isLive(view.run.state)) {
-      const chunk = readFrom(run.logPath, offset);
+      const chunk = readFrom(logPath, offset);
       offset = chunk.end;
-      if (chunk.text) emit(chunk.text, false);
+      if (chunk.bytes.length > 0) emit(chunk.bytes.toString("utf8"), false);
       await new Promise((r) => setTimeout(r, 200));
       view = await refreshSession(ctx, session);
     }
-    const last = readFrom(run.logPath, offset);
-    emit(last.text, true);
+    const last = readFrom(logPath, offset);
+    emit(last.bytes.toString("utf8"), true);
     const state = view.run?.state ?? "unknown";
     if (json) out(JSON.stringify({ end: state, exitCode: view.run?.exitCode ?? null }));
     else process.stderr.write(`agentmux: ${name} ${state}\n`);

@@ -1,10 +1,5 @@
 import { Context } from "../../sessions/context.js";
-import { findSession } from "../../sessions/control.js";
-import { refreshSession } from "../../sessions/reconcile.js";
-import type { SessionSpec } from "../../sessions/spec.js";
-import { runEvidence } from "../../sessions/run-evidence.js";
-import { decideVerdict } from "../../verify/verdict.js";
-import { AgentmuxError } from "../../util/errors.js";
+import { verifyWith } from "../../api/sessions.js";
 import { flag, onePositional, parse, str } from "../args.js";
 import { out, printJson } from "../output.js";
 
@@ -21,32 +16,17 @@ export async function main(argv: string[]): Promise<number> {
   const name = onePositional(p, "the session name", USAGE);
   const ctx = new Context({ socket: str(p, "socket") });
   try {
-    const session = findSession(ctx, name);
-    const { run } = await refreshSession(ctx, session);
-    if (!run) throw new AgentmuxError("state", `Session "${name}" has no runs yet`);
-    const spec = session.spec as SessionSpec;
-    const evidence = await runEvidence(spec, run);
-    const finished = run.state !== "starting" && run.state !== "running";
-    const verdict = finished
-      ? decideVerdict({ exitCode: run.exitCode, signal: run.signal, evidence })
-      : null;
+    const v = await verifyWith(ctx, name);
+    const { verdict, evidence } = v;
     if (flag(p, "json")) {
-      printJson({
-        name,
-        run: run.runNo,
-        state: run.state,
-        exitCode: run.exitCode,
-        signal: run.signal,
-        verdict,
-        evidence,
-      });
+      printJson(v);
     } else {
       out(
         [
-          `${name}: ${verdict ?? `${run.state} (not finished: evidence so far)`}`,
+          `${name}: ${verdict ?? `${v.state} (not finished: evidence so far)`}`,
           evidence.isRepo
-            ? `  since ${run.startCommit?.slice(0, 8) ?? "the first commit"}: ${evidence.commits.length} commit(s), ${evidence.filesChanged.length} file(s) changed, ${evidence.uncommitted.length} uncommitted`
-            : `  ${spec.cwd} is not a git repository: nothing to verify`,
+            ? `  since ${v.startCommit?.slice(0, 8) ?? "the first commit"}: ${evidence.commits.length} commit(s), ${evidence.filesChanged.length} file(s) changed, ${evidence.uncommitted.length} uncommitted`
+            : `  ${v.cwd} is not a git repository: nothing to verify`,
           ...evidence.commits.map((c) => `  ${c.sha.slice(0, 8)} ${c.subject}`),
           ...evidence.uncommitted.slice(0, 20).map((f) => `  uncommitted: ${f}`),
           ...(evidence.prd?.ticks ?? []).map(
