@@ -23,12 +23,7 @@ const COMMANDS: Record<RemoteCommand, () => Promise<{ main(argv: string[]): Prom
   restart: () => import("./restart.js"),
   rm: () => import("./rm.js"),
   verify: () => import("./verify.js"),
-  wait: () =>
-    Promise.reject(
-      new AgentmuxError("usage", "this agentmux has no wait command", {
-        hint: "update agentmux on the host",
-      }),
-    ),
+  wait: () => import("./wait.js"),
   heartbeat: () => import("./heartbeat.js"),
   doctor: () => import("./doctor.js"),
 };
