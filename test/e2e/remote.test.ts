@@ -129,6 +129,10 @@ describe.skipIf(skip)(`remote hosts over ssh${skip ? ` (skipped: ${unavailable})
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/started work \(cmd\) on h0/);
+    // wait --host blocks there until the run ends, and answers with its status.
+    const waited = await w.remote(["wait", "work", "--host", "h0", "--timeout", "30s", "--json"]);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout).toContain('"succeeded"');
     const s = await waitState(w, "h0", "work", ended);
     expect(s).toMatchObject({ state: "succeeded", exitCode: 0, verdict: "verified" });
     expect(s.cwd).toBe(`${h0.home}/repo`);
@@ -137,6 +141,14 @@ describe.skipIf(skip)(`remote hosts over ssh${skip ? ` (skipped: ${unavailable})
     const verify = await w.remote(["verify", "work", "--host", "h0", "--json"]);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toContain("verified");
+    for (const cmd of [
+      ["heartbeat", "--json"],
+      ["doctor", "--json"],
+    ]) {
+      const r = await w.remote([...cmd, "--host", "h0"]);
+      expect(r.stdout.length, `${cmd[0]}: ${r.stderr}`).toBeGreaterThan(2);
+      expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    }
     // The host's own agentmux has it too: the same store, not a copy.
     const there = JSON.parse(asHostUser(h0, ["agentmux", "status", "work", "--json"])) as Row;
     expect(there.state).toBe("succeeded");
