@@ -314,6 +314,14 @@ try {
     if (want("watch-cpu")) await m.benchWatchIdleCpu(report);
     if (want("heartbeat")) await m.benchHeartbeatWall(report);
   }
+  if (want("remote") || want("remote-status") || want("remote-ls-all") || want("remote-notify")) {
+    const { benchRemote } = await import("./remote.mjs");
+    const all = want("remote");
+    await benchRemote(
+      report,
+      ["status", "ls-all", "notify"].filter((k) => all || want(`remote-${k}`)),
+    );
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });
