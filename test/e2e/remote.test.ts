@@ -421,6 +421,59 @@ describe.skipIf(skip)(`remote hosts over ssh${skip ? ` (skipped: ${unavailable})
     const s = await waitState(w, "h0", "survivor", ended);
     expect(s).toMatchObject({ state: "succeeded", exitCode: 0 });
   });
+  it("a dropped event channel reconnects and reports the run that ended meanwhile", async () => {
+    const w = await world();
+    const notes = join(w.root, "notes");
+    const script = join(w.root, "notify.sh");
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${notes}\n`, { mode: 0o755 });
+    const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
+      env: { ...w.env, ...sim.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    watch.stdout.on("data", (b: Buffer) => (log += b.toString()));
+    const watchExit = new Promise((r) => watch.on("close", r));
+    onTestFinished(async () => {
+      watch.kill("SIGTERM");
+      await watchExit;
+    });
+    const gate = `${h1.home}/proj/drop-gate-${Date.now()}`;
+    const r = await w.remote([
+      "run",
+      "cmd",
+      "--host",
+      "h1",
+      "--name",
+      "meanwhile",
+      "--cwd",
+      "proj",
+      "--notify-cmd",
+      `${script} {name} {state}`,
+      "--",
+      "sh",
+      "-c",
+      `while [ ! -e ${gate} ]; do sleep 0.05; done`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    await waitFor("the event channel", () => log.includes("h1: event channel up"));
+    await stopSshd(h1);
+    await waitFor("the channel to drop", () => log.includes("h1: event channel lost"));
+    asHostUser(h1, ["touch", gate]); // the run ends while nobody listens
+    const there = await waitFor("the run to end there", () => {
+      const s = JSON.parse(asHostUser(h1, ["agentmux", "status", "meanwhile", "--json"])) as Row;
+      return ended(s) ? s : null;
+    });
+    expect(there.state).toBe("succeeded");
+    expect(existsSync(notes)).toBe(false);
+    await startSshd(h1);
+    const line = await waitFor(
+      "the notification after the reconnect",
+      () => (existsSync(notes) ? readFileSync(notes, "utf8") : null),
+      30_000,
+    );
+    expect(line.trim()).toBe("meanwhile@h1 succeeded");
+  });
+
   // Last: the pause it spreads holds on both hosts for the rest of this file.
   it("a rate limit on one host pauses that agent's launches on the others", async () => {
     const w = await world();
