@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { MAIN_JS, World, waitFor } from "../helpers/cli.js";
+import { FAKE_AGENT, MAIN_JS, World, waitFor } from "../helpers/cli.js";
 import {
   asHostUser,
   createSimHosts,
@@ -182,6 +182,36 @@ describe.skipIf(skip)(`remote hosts over ssh${skip ? ` (skipped: ${unavailable})
     const gone = await w.remote(["status", "long", "--host", "h0"]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/No session named "long"/);
+  });
+
+  it("loop --host works a PRD there, verified with git there", async () => {
+    const w = await world();
+    const repo = `${h0.home}/loop-repo`;
+    asHostUser(h0, ["git", "init", "-q", "-b", "main", repo]);
+    asHostUser(h0, ["sh", "-c", `printf '# PRD\\n\\n- [ ] Add the parser\\n' > ${repo}/PRD.md`]);
+    asHostUser(h0, ["git", "-C", repo, "add", "PRD.md"]);
+    asHostUser(h0, ["git", "-C", repo, "commit", "-q", "-m", "prd"]);
+    const r = await w.remote([
+      "loop",
+      "--host",
+      "h0",
+      "--agent",
+      "cmd",
+      "--name",
+      "lp",
+      "--cwd",
+      "loop-repo",
+      "--",
+      FAKE_AGENT,
+      "write:parser.ts=export {}",
+      "tick:parser",
+      "commit:Add the parser",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = await waitState(w, "h0", "lp", ended);
+    expect(s.state, JSON.stringify(s)).toBe("succeeded");
+    const st = (await statusOn(w, "h0", "lp")) as Row & { loop?: { done: number; total: number } };
+    expect(st.loop).toMatchObject({ done: 1, total: 1 });
   });
 
   it("tail -f streams while the remote run writes, and ends with it", async () => {
