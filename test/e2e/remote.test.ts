@@ -168,6 +168,13 @@ describe.skipIf(skip)(`remote hosts over ssh${skip ? ` (skipped: ${unavailable})
     ]);
     expect(long.code, long.stderr).toBe(0);
     await waitState(w, "h0", "long", (x) => x.state === "running");
+    // attach: a terminal over ssh -t, the session named by its id there, never by its name.
+    const attach = await w.remote(["attach", "long", "--host", "h0", "--json"]);
+    expect(attach.code, attach.stderr).toBe(0);
+    const argv = (JSON.parse(attach.stdout) as { argv: string[] }).argv;
+    expect(argv.slice(-7, -2)).toEqual(["-t", "--", "h0", "agentmux", "_remote"]);
+    expect(argv.slice(-2)[0]).toBe("--attach");
+    expect(argv.at(-1)).toMatch(/^\d+$/);
     const kill = await w.remote(["kill", "long", "--host", "h0"]);
     expect(kill.code, kill.stderr).toBe(0);
     expect((await waitState(w, "h0", "long", ended)).state).toBe("killed");
