@@ -59,21 +59,18 @@ async function launchRemote(
   let sent = argv;
   let notify = notifySettings(ctx, { notifyCommands: [], openclaw: false, webhooks: [] });
   let journalDir = resolveJournalDir(undefined, ctx.config(), ctx.env);
-  if (command !== "restart") {
-    if (hasFlag(argv, "--help")) sent = argv;
-    else {
-      if (!hasFlag(argv, "--cwd")) {
-        throw new AgentmuxError("usage", `${command} --host ${host.name} needs --cwd DIR`, {
-          hint: `the directory on ${host.name} to work in, e.g. --cwd ~/src/app (this machine's directory means nothing there)`,
-        });
-      }
-      const taken = takeNotify(argv);
-      sent = taken.argv;
-      // Validated by the same code as a local launch, against this machine's config.
-      notify = notifySettings(ctx, taken.notify);
-      journalDir = resolveJournalDir(taken.notify.journalDir, ctx.config(), ctx.env);
+  if (command !== "restart" && !hasFlag(argv, "--help")) {
+    if (!hasFlag(argv, "--cwd")) {
+      throw new AgentmuxError("usage", `${command} --host ${host.name} needs --cwd DIR`, {
+        hint: `the directory on ${host.name}; a relative one is taken from the home there, e.g. --cwd src/app`,
+      });
     }
-  } else if (!json) sent = [...argv];
+    const taken = takeNotify(argv);
+    sent = taken.argv;
+    // Validated by the same code as a local launch, against this machine's config.
+    notify = notifySettings(ctx, taken.notify);
+    journalDir = resolveJournalDir(taken.notify.journalDir, ctx.config(), ctx.env);
+  }
   if (hasFlag(argv, "--help")) {
     const r = await callHost(
       ctx,

@@ -50,7 +50,7 @@ export function checkRemoteCommand(cmd: string): void {
     throw new AgentmuxError(
       "bad-value",
       `Expected the path of agentmux on the host (letters, digits and _./~+-), got ${show(cmd)}`,
-      { hint: "for example --agentmux ~/.local/bin/agentmux" },
+      { hint: "for example --agentmux .local/bin/agentmux" },
     );
   }
 }

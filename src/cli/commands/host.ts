@@ -22,7 +22,7 @@ doctor, or list every machine with: agentmux ls --all-hosts.
   --port N          ssh port (else ssh's own default or config)
   --identity FILE   private key (else ssh's own default or config)
   --agentmux PATH   agentmux on the host, when a non-interactive shell there
-                    does not find it on PATH (e.g. ~/.local/bin/agentmux)`;
+                    does not find it on PATH (e.g. .local/bin/agentmux)`;
 
 export async function main(argv: string[]): Promise<number> {
   const p = parse(
