@@ -83,7 +83,7 @@ describe.skipIf(skip)(
           const s = await statusOn(w, host, name);
           return ok(s) ? s : null;
         },
-        30_000,
+        60_000,
       );
     const ended = (s: Row): boolean => !["starting", "running"].includes(s.state);
 
@@ -523,7 +523,7 @@ describe.skipIf(skip)(
       const line = await waitFor(
         "the notification after the reconnect",
         () => (existsSync(notes) ? readFileSync(notes, "utf8") : null),
-        30_000,
+        60_000,
       );
       expect(line.trim()).toBe("meanwhile@h1 succeeded");
     });
@@ -557,7 +557,7 @@ describe.skipIf(skip)(
         "echo 'Rate limit reached for organization org-test on requests per min (RPM). Please try again in 900s.'; exit 1",
       ]);
       expect(r.code, r.stderr).toBe(0);
-      await waitFor("the pause to reach h1", () => log.includes("h1: cmd paused until"), 30_000);
+      await waitFor("the pause to reach h1", () => log.includes("h1: cmd paused until"), 60_000);
       const refused = await w.remote([
         "run",
         "cmd",
