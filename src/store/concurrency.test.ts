@@ -37,6 +37,7 @@ const MODULES = [
   "src/store/loops.ts",
   "src/store/outbox-batch.ts",
   "src/store/usage.ts",
+  "src/store/hosts.ts",
   "src/sessions/lifecycle.ts",
   "src/sessions/types.ts",
   "src/util/errors.ts",
