@@ -35,12 +35,17 @@ export class RemoteFollower {
     private readonly onSettled: () => void = () => undefined,
   ) {}
 
-  /** Open channels to hosts with followed runs; close the others. */
+  /**
+   * Open channels to hosts with followed runs. A channel stays open while
+   * its host exists, so the next run there is reported without a new
+   * channel's start-up; only a removed host's channel closes.
+   */
   sync(): void {
     const store = this.ctx.store();
     const want = new Set(store.openRemoteWatches().map((w) => w.host));
+    const known = new Set(store.listHosts().map((h) => h.name));
     for (const [name, ch] of this.channels) {
-      if (!want.has(name)) {
+      if (!known.has(name)) {
         this.channels.delete(name);
         void ch.stop();
       }
