@@ -13,6 +13,7 @@ const LAYERS = [
   ["api"],
   ["doctor"],
   ["monitor"],
+  ["remote"],
   ["loop"],
   ["sessions"],
   ["governor", "journal", "verify", "agents"],

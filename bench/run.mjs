@@ -353,6 +353,14 @@ try {
     const { benchWeb } = await import("./web.mjs");
     await benchWeb(report);
   }
+  if (want("remote") || want("remote-status") || want("remote-ls-all") || want("remote-notify")) {
+    const { benchRemote } = await import("./remote.mjs");
+    const all = want("remote");
+    await benchRemote(
+      report,
+      ["status", "ls-all", "notify"].filter((k) => all || want(`remote-${k}`)),
+    );
+  }
   if (want("loop")) {
     const { benchLoopOverhead } = await import("./loop.mjs");
     await benchLoopOverhead({ env, tmp, cli, report });

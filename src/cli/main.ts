@@ -35,6 +35,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   completion: () => import("./commands/completion.js"),
   notify: () => import("./commands/notify.js"),
   mcp: () => import("./commands/mcp.js"),
+  host: () => import("./commands/host.js"),
+  _remote: () => import("./commands/remote-serve.js"),
   _finish: () => import("./commands/finish.js"),
   _loop: () => import("./commands/loop-driver.js"),
 };
@@ -58,6 +60,11 @@ async function main(argv: string[]): Promise<number> {
       `agentmux: unknown command ${JSON.stringify(command)}\nhint: agentmux --help lists the commands`,
     );
     return 2;
+  }
+  // --host NAME / --all-hosts: the same command on other machines (remote/).
+  if (rest.some((a) => a === "--host" || a.startsWith("--host=") || a === "--all-hosts")) {
+    const code = await (await import("./remote/dispatch.js")).dispatch(command, rest);
+    if (code !== null) return code;
   }
   // Help and usage errors come from the declaration, before the command's code is loaded.
   const decl = declarationOf(command);

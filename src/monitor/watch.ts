@@ -17,6 +17,7 @@ import { acquireLock } from "./lock.js";
 import { stallAfterOf } from "./policy-config.js";
 import { writeBeat } from "./record.js";
 import { sampleEveryMs } from "./stall.js";
+import { RemoteFollower } from "../remote/follow.js";
 
 /**
  * `agentmux watch`: the heartbeat pass, run when something happens rather
@@ -85,6 +86,8 @@ export class Watcher {
   private stopped = false;
   private fsWatcher: FSWatcher | undefined;
   private exits: ExitWatch | undefined;
+  /** Event channels to remote hosts whose runs were started from here. */
+  private remote: RemoteFollower | undefined;
   private releaseLock: (() => void) | undefined;
   private readonly startedAt = new Date().toISOString();
   private readonly printed = new Map<string, string>();
@@ -126,6 +129,7 @@ export class Watcher {
     // A run it finishes may need a restart or a notification batch: look at once.
     this.exits = new ExitWatch(this.ctx, this.opts.log, () => this.wake(DEBOUNCE_MS));
     this.exits.start();
+    this.remote = new RemoteFollower(this.ctx, this.opts.log, () => this.wake(DEBOUNCE_MS));
     this.wake(0);
   }
 
@@ -171,6 +175,7 @@ export class Watcher {
               .flatMap((r) => (r.run && isLive(r.run.state) ? [r.run.id] : [])),
           );
           await this.connect();
+          this.remote?.sync();
           this.scheduleNext(report);
         } catch (e) {
           // One bad pass (tmux wedged, store busy) must not end the monitor.
@@ -208,7 +213,9 @@ export class Watcher {
     if (notifyAt)
       next = Math.min(next, Math.max(NOTIFY_MIN_WAIT_MS, Date.parse(notifyAt) - Date.now()));
     if (this.opts.idleExitMs !== undefined) {
-      const live = rows.some((r) => r.run !== null && isLive(r.run.state));
+      const live =
+        rows.some((r) => r.run !== null && isLive(r.run.state)) ||
+        store.openRemoteWatches().length > 0;
       // A notification that already failed is retried by any later watch or
       // heartbeat: only first deliveries keep an on-demand watch here.
       const idle = !live && report.nextDueAt === null && !store.hasUnattemptedNotifications();
@@ -321,10 +328,11 @@ export class Watcher {
     if (this.timer) clearTimeout(this.timer);
     this.fsWatcher?.close();
     const exits = this.exits?.close();
+    const remote = this.remote?.stop();
     if (this.running) await this.running.catch(() => undefined);
     // Every tmux client watch started must be gone, or this process never exits.
     for (const conn of [...this.conns.values()]) this.drop(conn);
-    await Promise.all([exits, ...this.dropped]);
+    await Promise.all([exits, remote, ...this.dropped]);
     try {
       writeBeat(this.ctx.store(), {
         startedAt: this.startedAt,

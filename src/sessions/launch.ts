@@ -60,7 +60,10 @@ export function resolveCwd(cwd: string | undefined): string {
   return dir;
 }
 
-function notifySettings(ctx: Context, req: LaunchRequest): SessionSpec["notify"] {
+export function notifySettings(
+  ctx: Context,
+  req: Pick<LaunchRequest, "noNotify" | "notifyCommands" | "openclaw" | "webhooks" | "desktop">,
+): SessionSpec["notify"] {
   const cfg = ctx.config().notify;
   if (req.noNotify) return { commands: [], webhooks: [], desktop: false };
   const templates = [...cfg.commands, ...req.notifyCommands];

@@ -38,6 +38,7 @@ const MODULES = [
   "src/store/loops.ts",
   "src/store/outbox-batch.ts",
   "src/store/usage.ts",
+  "src/store/hosts.ts",
   "src/sessions/lifecycle.ts",
   "src/sessions/spec.ts",
   "src/agents/names.ts",

@@ -150,6 +150,32 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX usage_of_iteration ON usage(iteration_id) WHERE iteration_id IS NOT NULL;
   CREATE INDEX usage_session ON usage(session_id);
   `,
+  // 4: remote hosts (reached over ssh) and the remote runs whose end this
+  // machine reports through its own notification channels. A watch row is
+  // closed (settled_at) once its notifications were handed over.
+  `
+  CREATE TABLE hosts (
+    name TEXT PRIMARY KEY,
+    dest TEXT NOT NULL,              -- user@host or an alias from ~/.ssh/config
+    port INTEGER,
+    identity TEXT,
+    agentmux TEXT,                   -- the agentmux command on the host (default: agentmux)
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE remote_watches (
+    id INTEGER PRIMARY KEY,
+    host TEXT NOT NULL REFERENCES hosts(name) ON DELETE CASCADE,
+    session TEXT NOT NULL,
+    run_no INTEGER NOT NULL,         -- the session's run number on that host
+    notify TEXT NOT NULL,            -- JSON (SessionSpec["notify"]) from this machine's flags and config
+    journal_dir TEXT,
+    created_at TEXT NOT NULL,
+    settled_at TEXT,
+    state TEXT,
+    UNIQUE (host, session, run_no)
+  );
+  CREATE INDEX remote_watches_open ON remote_watches(settled_at, host);
+  `,
 ];
 
 /** The newest schema version this code knows. */

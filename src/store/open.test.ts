@@ -51,10 +51,12 @@ describe("openStore", () => {
         .pluck()
         .all();
       expect(tables).toEqual([
+        "hosts",
         "iterations",
         "loop_items",
         "meta",
         "notifications",
+        "remote_watches",
         "runs",
         "sessions",
         "usage",

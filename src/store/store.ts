@@ -23,6 +23,8 @@ import { Sql, type Db } from "./sql.js";
 import * as usage from "./usage.js";
 import type { NewUsage, UsageEntry } from "./usage.js";
 import type { UsageJson } from "../usage/types.js";
+import * as hosts from "./hosts.js";
+import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
 export type {
   NotificationRow,
@@ -46,6 +48,7 @@ export type {
 } from "./loops.js";
 export type { NewSession, SessionWithRun } from "./sessions.js";
 export type { NewUsage, UsageEntry } from "./usage.js";
+export type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
 
 /**
  * The agentmux store: one SQLite connection (WAL) shared with other
@@ -212,6 +215,31 @@ export class Store {
   }
   usageSince(since: string): UsageEntry[] {
     return usage.usageSince(this.sql, since);
+  }
+
+  // remote hosts (hosts.ts)
+  addHost(h: NewHost): HostRow {
+    return hosts.addHost(this.sql, h);
+  }
+  getHost(name: string): HostRow | null {
+    return hosts.getHost(this.sql, name);
+  }
+  listHosts(): HostRow[] {
+    return hosts.listHosts(this.sql);
+  }
+  removeHost(name: string): boolean {
+    return hosts.removeHost(this.sql, name);
+  }
+  addRemoteWatch(
+    w: Pick<RemoteWatchRow, "host" | "session" | "runNo" | "notify" | "journalDir">,
+  ): void {
+    hosts.addRemoteWatch(this.sql, w);
+  }
+  openRemoteWatches(host?: string): RemoteWatchRow[] {
+    return hosts.openRemoteWatches(this.sql, host);
+  }
+  settleRemoteWatch(id: number, state: string): boolean {
+    return hosts.settleRemoteWatch(this.sql, id, state);
   }
 
   // meta

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "prd"
   | "state"
   | "io"
+  | "remote"
   | "internal";
 
 export class AgentmuxError extends Error {

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const attach: CommandDecl = {
   name: "attach",
@@ -6,5 +7,5 @@ export const attach: CommandDecl = {
   positionals: [{ name: "name" }],
   description: `Attach this terminal to the session's tmux session (detach with Ctrl-b d).
 With --json, prints the tmux argv that would attach instead.`,
-  options: [],
+  options: [HOST_OPTION],
 };

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const doctor: CommandDecl = {
   name: "doctor",
@@ -10,5 +11,5 @@ export const doctor: CommandDecl = {
   CLIs (versions, flag compatibility, claude as root), codex login status,
   the config, the store, the journal directory, and whether the monitor runs.
 Exit status 0 when everything is fine, 1 otherwise. See docs/doctor.md.`,
-  options: [],
+  options: [HOST_OPTION],
 };

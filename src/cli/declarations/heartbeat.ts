@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const heartbeat: CommandDecl = {
   name: "heartbeat",
@@ -18,6 +19,7 @@ Exit status: 0 nothing needs attention, 1 something does.
 --json prints the whole report: sessions[], attention, restarted, orphansEnded,
 notifications, monitor {running, pid, lastBeatAt, warning}.`,
   options: [
+    HOST_OPTION,
     {
       long: "restart",
       type: "boolean",

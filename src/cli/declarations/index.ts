@@ -6,6 +6,7 @@ import { demo } from "./demo.js";
 import { doctor } from "./doctor.js";
 import { heartbeat } from "./heartbeat.js";
 import { finish, loopDriver } from "./internal.js";
+import { host, remoteServe } from "./host.js";
 import { kill } from "./kill.js";
 import { loop } from "./loop.js";
 import { ls } from "./ls.js";
@@ -47,9 +48,11 @@ export const DECLARATIONS: readonly CommandDecl[] = [
   mcp,
   demo,
   doctor,
+  host,
   completion,
   finish,
   loopDriver,
+  remoteServe,
 ];
 
 export function declarationOf(name: string): CommandDecl | undefined {

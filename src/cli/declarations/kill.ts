@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const kill: CommandDecl = {
   name: "kill",
@@ -10,5 +11,8 @@ its output stays readable (tail, attach) until "agentmux rm".
 It answers within about a second: an agent still in its grace period shows as
 "stopping"; --wait waits until the run is recorded. An agent that had already
 exited keeps its own exit (not "killed").`,
-  options: [{ long: "wait", type: "boolean", description: "wait until the run is recorded" }],
+  options: [
+    HOST_OPTION,
+    { long: "wait", type: "boolean", description: "wait until the run is recorded" },
+  ],
 };

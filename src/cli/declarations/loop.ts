@@ -1,4 +1,5 @@
 import { LOOP_AGENTS } from "../../agents/names.js";
+import { HOST_OPTION } from "./host.js";
 import type { CommandDecl } from "../options/types.js";
 import { SESSION_GROUP } from "./session-group.js";
 
@@ -14,6 +15,7 @@ export const loop: CommandDecl = {
 agent, in a detached tmux session. An item is done only when git shows a commit for it and the
 check passes; a box ticked without that is unticked and reported. See docs/loops.md.`,
   options: [
+    HOST_OPTION,
     {
       long: "prd",
       type: "string",

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const ls: CommandDecl = {
   name: "ls",
@@ -8,6 +9,13 @@ export const ls: CommandDecl = {
 did not start (state "foreign"; never touched). Columns that do not fit the terminal
 are left out and long names and notes end in "…"; --wide shows everything.`,
   options: [
+    HOST_OPTION,
+    {
+      long: "all-hosts",
+      type: "boolean",
+      description: "every host's sessions too, with a HOST column (asked in parallel)",
+    },
+
     { long: "all", short: "a", type: "boolean", description: "include removed sessions" },
     {
       long: "wide",

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const restart: CommandDecl = {
   name: "restart",
@@ -6,5 +7,5 @@ export const restart: CommandDecl = {
   positionals: [{ name: "name" }],
   description: `Starts the session again with the same agent, argv, cwd, environment and prompt,
 as a new run (history is kept). A running session is killed first.`,
-  options: [],
+  options: [HOST_OPTION],
 };

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const rm: CommandDecl = {
   name: "rm",
@@ -7,6 +8,7 @@ export const rm: CommandDecl = {
   description: `Removes finished sessions: closes the dead tmux pane and hides the session from ls
 (ls --all still shows it).`,
   options: [
+    HOST_OPTION,
     {
       long: "purge",
       type: "boolean",

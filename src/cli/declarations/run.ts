@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 import { SESSION_GROUP } from "./session-group.js";
 
 import { AGENTS } from "../../agents/names.js";
@@ -15,6 +16,7 @@ export const run: CommandDecl = {
   rest: "extra args",
   description: "Starts the agent in a detached tmux session and returns at once.",
   options: [
+    HOST_OPTION,
     {
       long: "name",
       type: "string",

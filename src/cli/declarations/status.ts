@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const status: CommandDecl = {
   name: "status",
@@ -6,5 +7,5 @@ export const status: CommandDecl = {
   positionals: [{ name: "name" }],
   description: `The session's latest run: state (starting, running, succeeded, failed, killed, lost),
 exit code or signal, pids, times, git evidence, verdict and diagnosis.`,
-  options: [],
+  options: [HOST_OPTION],
 };

@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const tail: CommandDecl = {
   name: "tail",
@@ -7,6 +8,7 @@ export const tail: CommandDecl = {
   description: `The last N lines of the session's output, from its log file, with terminal
 escape sequences stripped.`,
   options: [
+    HOST_OPTION,
     {
       long: "lines",
       short: "n",

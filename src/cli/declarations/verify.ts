@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const verify: CommandDecl = {
   name: "verify",
@@ -11,5 +12,5 @@ commit behind them or items cut, or history-rewritten). What changed in the tree
 ended is reported separately and does not change the verdict. A run still going is judged on the
 tree as it is. See docs/done.md.
 Exit status 0 only when the verdict is "verified".`,
-  options: [],
+  options: [HOST_OPTION],
 };

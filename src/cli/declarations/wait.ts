@@ -1,4 +1,5 @@
 import type { CommandDecl } from "../options/types.js";
+import { HOST_OPTION } from "./host.js";
 
 export const wait: CommandDecl = {
   name: "wait",
@@ -8,6 +9,7 @@ export const wait: CommandDecl = {
 then prints its status (--json: the same object as "agentmux status --json").
 A run that has already finished returns at once. See docs/wait.md.`,
   options: [
+    HOST_OPTION,
     {
       long: "timeout",
       type: "string",
