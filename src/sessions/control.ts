@@ -84,9 +84,13 @@ export async function killSession(
     // The supervisor did not get the agent to stop: end the group ourselves.
     signal(-run.agentPid, "SIGKILL");
   }
-  // Whatever escaped the group (setsid, daemons): the finisher ends it too,
-  // but a finisher that never ran must not leave it behind.
-  await endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket });
+  // Whatever escaped the group (setsid, daemons) is ended by the finisher. Here
+  // only when no finisher will run (the supervisor was already gone) or the
+  // caller waited it out: doing it while the supervisor is in its grace period
+  // would hold `kill` for the grace, where it must answer within a second.
+  if (!alive || (!settled && waitMs >= fullWaitMs)) {
+    await endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket });
+  }
   return refreshSession(ctx, store.getSessionById(session.id) ?? session);
 }
 
