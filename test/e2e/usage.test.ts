@@ -56,7 +56,8 @@ describe("tokens and cost, read from what the agent printed", () => {
       "--journal",
       journal,
       "--notify-cmd",
-      `${recorder} ${notes} {summary}`,
+      // The summary (agent-controlled) reaches a command only through the environment.
+      `sh -c '"$0" "$1" "$AGENTMUX_SUMMARY"' ${recorder} ${notes}`,
       "--",
       FAKE_AGENT,
       "print:working",

@@ -48,12 +48,12 @@ it("bash completes commands and a command's options", () => {
     `${completionScript("bash", DECLARATIONS)}
 try() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _agentmux; echo "\${COMPREPLY[*]}"; }
 try agentmux he
-try agentmux ls --a
+try agentmux ls --wi
 try agentmux loop --agent c
 `,
   );
   const r = spawnSync("bash", [file], { encoding: "utf8" });
-  expect(r.stdout.split("\n").slice(0, 3)).toEqual(["heartbeat", "--all", "codex claude cmd"]);
+  expect(r.stdout.split("\n").slice(0, 3)).toEqual(["heartbeat", "--wide", "codex claude cmd"]);
 });
 
 it("quotes per shell: zsh escapes spec colons once, fish escapes quotes inside quotes", () => {
