@@ -48,6 +48,8 @@ export interface WatchOptions {
 
 /** Several events for one change (a session closing sends a few) fold into one pass. */
 const DEBOUNCE_MS = 10;
+/** The second look after a store fs event that showed no new commit yet. */
+const STORE_RECHECK_MS = 100;
 const NOTIFY_MIN_WAIT_MS = 250;
 
 /**
@@ -80,6 +82,8 @@ export class Watcher {
   /** Wait-for clients of dropped connections, until they have exited. */
   private readonly dropped = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** A second look at the store after an fs event that showed no commit yet. */
+  private recheck: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private running: Promise<void> | null = null;
   private again = false;
@@ -121,8 +125,15 @@ export class Watcher {
     const db = basename(store.path);
     this.fsWatcher = watch(dirname(store.path), (_event, file) => {
       if (file !== null && !file.startsWith(db)) return;
-      if (this.stopped || this.ctx.store().dataVersion() === this.seenVersion) return;
-      this.wake(DEBOUNCE_MS);
+      if (this.stopped) return;
+      if (this.ctx.store().dataVersion() !== this.seenVersion) return this.wake(DEBOUNCE_MS);
+      // A commit's last fs event (its -wal write) can come before the commit is
+      // visible (the WAL index is shared memory, which reports nothing): look
+      // once more shortly, or the change waits for the fallback timer.
+      clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => {
+        if (!this.stopped && this.ctx.store().dataVersion() !== this.seenVersion) this.wake(0);
+      }, STORE_RECHECK_MS);
     });
     // The directory vanished: the fallback timer still runs.
     this.fsWatcher.on("error", () => this.wake(0));
@@ -326,6 +337,7 @@ export class Watcher {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.recheck);
     this.fsWatcher?.close();
     const exits = this.exits?.close();
     const remote = this.remote?.stop();

@@ -15,6 +15,8 @@ import { PROTOCOL_VERSION, type EventLine, type RunEventStatus } from "./protoco
 
 // A commit sends a few fs events (the -wal file, the -shm file): one read for all.
 const DEBOUNCE_MS = 5;
+// The second look after an fs event that showed no new commit yet.
+const RECHECK_MS = 100;
 // Anything an fs event could miss (a store on a file system without inotify).
 const FALLBACK_MS = 15_000;
 
@@ -72,11 +74,19 @@ export async function streamEvents(
   write({ type: "hello", v: PROTOCOL_VERSION, now: new Date().toISOString() });
   scan(true);
   let timer: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   const wake = (): void => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (store.dataVersion() !== version) scan(false);
+      if (store.dataVersion() !== version) return scan(false);
+      // A commit's last fs event (its -wal write) can come before the commit
+      // is visible (the WAL index is shared memory, which reports nothing):
+      // look once more, or the change waits for the fallback timer.
+      clearTimeout(recheck);
+      recheck = setTimeout(() => {
+        if (store.dataVersion() !== version) scan(false);
+      }, RECHECK_MS);
     }, DEBOUNCE_MS);
   };
   const db = basename(store.path);
@@ -95,6 +105,7 @@ export async function streamEvents(
   } finally {
     clearInterval(fallback);
     if (timer) clearTimeout(timer);
+    clearTimeout(recheck);
     fsw?.close();
   }
 }

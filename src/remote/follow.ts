@@ -1,6 +1,6 @@
 import { journalEnd } from "../journal/journal.js";
 import { localDate } from "../journal/line.js";
-import { pauseUntilFor, reportRateLimit } from "../governor/governor.js";
+import { limitsFor, pauseUntilFor, reportRateLimit } from "../governor/governor.js";
 import { deliverWithRetries } from "../notify/deliver.js";
 import { planNotifications } from "../notify/plan.js";
 import type { NotifyEvent } from "../notify/summary.js";
@@ -109,8 +109,12 @@ export class RemoteFollower {
   /**
    * A rate or usage limit hit on one host pauses that agent's launches here
    * and on every other host (their own governors then hold new starts).
+   * Only an account's limit is spread: as on one machine (governor.ts
+   * reportFromDiagnosis), a `cmd` or `demo` run's limit line pauses nothing
+   * unless this machine's config says limits.<agent>.pauseOnLimit.
    */
   private async spreadPause(host: HostRow, st: RunEventStatus): Promise<void> {
+    if (!limitsFor(st.agent, this.ctx.config()).pauseOnLimit) return;
     const until = pauseUntilFor(st.diagnosis, new Date(st.endedAt ?? Date.now()));
     if (until === null || Date.parse(until) <= Date.now()) return;
     const key = `${host.name}/${st.name}/${st.run ?? 0}`;

@@ -48,8 +48,10 @@ describe.skipIf(skip)(
     }, 60_000);
 
     /** A local world that knows both hosts; its shared connections end with it. */
-    async function world(): Promise<World & { remote: World["cli"] }> {
-      const w = new World();
+    async function world(
+      config: Record<string, unknown> = {},
+    ): Promise<World & { remote: World["cli"] }> {
+      const w = new World(config);
       const remote: World["cli"] = (args, opts = {}) =>
         w.cli(args, { ...opts, env: { ...sim.env, ...opts.env } });
       for (const h of sim.hosts) {
@@ -373,7 +375,13 @@ describe.skipIf(skip)(
       const notes = join(w.root, "notes");
       const journal = join(w.root, "journal");
       const script = join(w.root, "notify.sh");
-      writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${notes}\n`, { mode: 0o755 });
+      // Argv placeholders are reduced to argv-safe characters ("@" becomes "_");
+      // the exact name comes as $AGENTMUX_NAME, the event as JSON on stdin.
+      writeFileSync(
+        script,
+        `#!/bin/sh\nprintf '%s | %s %s\\n' "$*" "$AGENTMUX_NAME" "$AGENTMUX_STATE" >> ${notes}\n`,
+        { mode: 0o755 },
+      );
       const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
         env: { ...w.env, ...sim.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -410,7 +418,7 @@ describe.skipIf(skip)(
       const line = await waitFor("the notification", () =>
         existsSync(notes) ? readFileSync(notes, "utf8") : null,
       );
-      expect(line.trim()).toBe("told@h0 succeeded");
+      expect(line.trim()).toBe("told_h0 succeeded | told@h0 succeeded");
       const day = readdirSync(journal).find((f) => f.endsWith(".md")) ?? "";
       const text = readFileSync(join(journal, day), "utf8");
       expect(text).toMatch(/told on h0/);
@@ -479,7 +487,13 @@ describe.skipIf(skip)(
       const w = await world();
       const notes = join(w.root, "notes");
       const script = join(w.root, "notify.sh");
-      writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${notes}\n`, { mode: 0o755 });
+      // Argv placeholders are reduced to argv-safe characters ("@" becomes "_");
+      // the exact name comes as $AGENTMUX_NAME, the event as JSON on stdin.
+      writeFileSync(
+        script,
+        `#!/bin/sh\nprintf '%s | %s %s\\n' "$*" "$AGENTMUX_NAME" "$AGENTMUX_STATE" >> ${notes}\n`,
+        { mode: 0o755 },
+      );
       const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
         env: { ...w.env, ...sim.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -525,12 +539,20 @@ describe.skipIf(skip)(
         () => (existsSync(notes) ? readFileSync(notes, "utf8") : null),
         60_000,
       );
-      expect(line.trim()).toBe("meanwhile@h1 succeeded");
+      expect(line.trim()).toBe("meanwhile_h1 succeeded | meanwhile@h1 succeeded");
     });
 
     // Last: the pause it spreads holds on both hosts for the rest of this file.
     it("a rate limit on one host pauses that agent's launches on the others", async () => {
-      const w = await world();
+      // A cmd run's limit line is no provider account's: it pauses only where
+      // the config says so (limits.cmd.pauseOnLimit), here and on the hosts.
+      const limits = { limits: { cmd: { pauseOnLimit: true } } };
+      for (const h of sim.hosts) {
+        const file = join(h.home, "config.json");
+        const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...cfg, ...limits }));
+      }
+      const w = await world(limits);
       const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
         env: { ...w.env, ...sim.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -567,14 +589,16 @@ describe.skipIf(skip)(
         "later",
         "--cwd",
         "proj",
+        "--no-queue",
         "--",
         "true",
       ]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/cmd is paused until .*rate-limit hit by limited on h0/);
+      // Without --no-queue a launch while paused is queued (the monitor starts it later).
       const here = await w.cli(["run", "cmd", "--name", "here", "--cwd", w.root, "--", "true"]);
-      expect(here.code).toBe(1);
-      expect(here.stderr).toMatch(/cmd is paused until/);
+      expect(here.code, here.stderr).toBe(0);
+      expect(here.stdout).toMatch(/^queued here \(cmd\): .*cmd is paused until/m);
     });
   },
 );
