@@ -259,6 +259,10 @@ for (my $round = 0; !defined $slot; $round++) {
     # 20-60 ms, jittered: waiters do not all try again in the same instant.
     select(undef, undef, undef, 0.02 + rand(0.04));
 }
+# The finisher frees its slot once the run is settled, before it waits for a
+# notification window to open (outbox.ts deliverDeferred): a finisher waiting
+# for the window must not hold back the settling of the runs behind it.
+$ENV{AGENTMUX_FINISHER_SLOT_FD} = fileno($slot) if ref $slot;
 exec { $node } $node, $main, '_finish', $dir;
 print STDERR "agentmux: cannot start the finisher ($node): $!; the exit is recorded in $dir/exit\n";
 exit(($code eq '-') ? 1 : $code);

@@ -1,3 +1,4 @@
+import { closeSync } from "node:fs";
 import { killRunningChildren } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { finishRun } from "../../sessions/finish.js";
@@ -19,6 +20,35 @@ import { err } from "../output.js";
 export const exitWhenDone = true;
 
 /**
+ * The supervisor's finisher slot (runner.pl: an flock on STATE/finishers/N,
+ * at most 4 finishers at a time), inherited across exec as this descriptor.
+ * Taken out of the environment at once so the commands this process starts
+ * do not see it.
+ */
+function takeSlotFd(env: NodeJS.ProcessEnv): number | null {
+  const v = Number(env.AGENTMUX_FINISHER_SLOT_FD);
+  delete env.AGENTMUX_FINISHER_SLOT_FD;
+  return Number.isInteger(v) && v > 2 ? v : null;
+}
+
+/**
+ * Free the slot once the run is settled: a finisher waiting for a
+ * notification window (deliverDeferred, up to FOLLOW_UP_MAX_MS) must not
+ * keep the finishers behind it from settling their runs, or runs that ended
+ * together settle one window apart and their notifications no longer
+ * coalesce. Every child this process started has exited by then (run()
+ * waits for them), so none still holds the lock through an inherited copy.
+ */
+function releaseSlot(fd: number | null): void {
+  if (fd === null) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: the slot is free.
+  }
+}
+
+/**
  * `agentmux _finish RUNDIR` — internal: the supervisor execs this in the pane
  * right after the agent exits (unless `agentmux watch` finished the run
  * first). It runs with the tmux server's environment, so everything it
@@ -31,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     err("agentmux _finish: missing run directory (this command is run by agentmux's supervisor)");
     return 2;
   }
+  const slotFd = takeSlotFd(process.env);
   const deadlineMs = finishDeadlineMs(process.env);
   const ctx = new Context({ stateDir: stateDirOfRunDir(runDir) });
   try {
@@ -49,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       return report.status;
     }
     const { outcome, report } = finished.value;
+    releaseSlot(slotFd);
     process.stdout.write(report.text);
     // Sessions that ended together share one message per destination; what
     // had to wait for the window is sent from here when it opens (at most
