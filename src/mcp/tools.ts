@@ -263,7 +263,7 @@ export const TOOLS: readonly ToolDef[] = [
     name: "kill",
     title: "Stop a session",
     description:
-      "Stops the session's agent (TERM to its process group, KILL after the grace period); the run is recorded as killed, verified and notified. Its output stays readable.",
+      "Stops the session's agent (TERM to its process group, KILL after the grace period) and returns once the run is recorded as killed (at most the grace period plus 10 s), verified and notified. Its output stays readable.",
     input: z.object({ name }),
     annotations: {
       readOnlyHint: false,
@@ -272,7 +272,9 @@ export const TOOLS: readonly ToolDef[] = [
       openWorldHint: false,
     },
     destructive: true,
-    run: async (a, c) => ({ ...(await kill({ ...c.api, name: a.name as string })) }),
+    // Unlike the CLI's kill, which answers "stopping" within a second, the tool waits for the
+    // record: an assistant gets the final state in one call, well inside a client's 60 s limit.
+    run: async (a, c) => ({ ...(await kill({ ...c.api, name: a.name as string, wait: true })) }),
   },
   {
     name: "remove",
