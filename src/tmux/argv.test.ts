@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  controlAttachArgs,
-  detachClientArgs,
-  listClientsArgs,
-  monitorSessionArgs,
   paneDiedHookArgs,
   signalChannelArgs,
   waitForArgs,
@@ -154,34 +150,6 @@ describe("target builders", () => {
 });
 
 describe("monitor builders", () => {
-  it("creates the monitor session marked and kept when unattached, with an idle pane", () => {
-    expect(monitorSessionArgs("agentmux-monitor", "@agentmux-monitor")).toEqual([
-      "new-session",
-      "-d",
-      "-s",
-      "agentmux-monitor",
-      "-x",
-      "80",
-      "-y",
-      "24",
-      "--",
-      "cat",
-      "-",
-      ";",
-      "set-option",
-      "-t",
-      "=agentmux-monitor:",
-      "@agentmux-monitor",
-      "1",
-      ";",
-      "set-option",
-      "-t",
-      "=agentmux-monitor:",
-      "destroy-unattached",
-      "off",
-    ]);
-  });
-
   it.each<[string, string[], string[]]>([
     ["no sessions", [], []],
     ["one", ["a"], ["set-hook", "-t", "=a:", "pane-died", "wait-for -S ch"]],
@@ -206,17 +174,8 @@ describe("monitor builders", () => {
     expect(paneDiedHookArgs(names, "ch")).toEqual(argv);
   });
 
-  it("builds the channel, client and control-mode argv", () => {
+  it("builds the channel argv", () => {
     expect(waitForArgs("ch")).toEqual(["wait-for", "ch"]);
     expect(signalChannelArgs("ch")).toEqual(["wait-for", "-S", "ch"]);
-    expect(listClientsArgs("m")).toEqual([
-      "list-clients",
-      "-t",
-      "=m",
-      "-F",
-      "#{client_pid}\t#{client_name}",
-    ]);
-    expect(detachClientArgs("/dev/pts/3")).toEqual(["detach-client", "-t", "/dev/pts/3"]);
-    expect(controlAttachArgs("m")).toEqual(["-C", "attach-session", "-t", "=m"]);
   });
 });

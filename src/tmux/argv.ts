@@ -219,43 +219,7 @@ export function killServerArgs(): string[] {
   return ["kill-server"];
 }
 
-/** The monitor (control-mode) side: see control.ts for what each is for. */
-
-/**
- * The monitor session's argv: create it (if missing) with a pane that idles
- * at no cost, mark it, and keep it when nobody is attached even if the user's
- * config says destroy-unattached. Only called when a server already runs:
- * watch never starts a tmux server just to watch it.
- */
-export function monitorSessionArgs(name: string, markOption: string): string[] {
-  const t = tmuxArg(paneTarget(name));
-  return [
-    "new-session",
-    "-d",
-    "-s",
-    tmuxArg(name),
-    "-x",
-    "80",
-    "-y",
-    "24",
-    "--",
-    // cat on the pane's own terminal blocks forever and costs nothing.
-    "cat",
-    "-",
-    ";",
-    "set-option",
-    "-t",
-    t,
-    markOption,
-    "1",
-    ";",
-    "set-option",
-    "-t",
-    t,
-    "destroy-unattached",
-    "off",
-  ];
-}
+/** The monitor side: pane-died hooks and a wait-for channel (see control.ts). */
 
 /** argv that gives each named session its pane-died hook (session-scoped: -t, never -g). */
 export function paneDiedHookArgs(names: readonly string[], channel: string): string[] {
@@ -276,27 +240,6 @@ export function waitForArgs(channel: string): string[] {
 /** Wake every client waiting on `channel`. */
 export function signalChannelArgs(channel: string): string[] {
   return ["wait-for", "-S", channel];
-}
-
-/** The clients attached to a session, one `pid<TAB>name` line each. */
-export function listClientsArgs(session: string): string[] {
-  return [
-    "list-clients",
-    "-t",
-    tmuxArg(sessionTarget(session)),
-    "-F",
-    "#{client_pid}\t#{client_name}",
-  ];
-}
-
-/** Detach one client, by the name list-clients gave. */
-export function detachClientArgs(clientName: string): string[] {
-  return ["detach-client", "-t", tmuxArg(clientName)];
-}
-
-/** Attach a control-mode (-C) client to a session. */
-export function controlAttachArgs(session: string): string[] {
-  return ["-C", "attach-session", "-t", tmuxArg(sessionTarget(session))];
 }
 
 function sessionTarget(name: string): string {
