@@ -477,7 +477,7 @@ describe.skipIf(skip)(
         expect(table.stdout).toMatch(/^h0\s+-\s+-\s+unreachable/m);
         expect(table.stdout).not.toMatch(/^h1\s+-\s+-\s+unreachable/m);
       } finally {
-        linkUp(h0);
+        await linkUp(h0);
       }
       asHostUser(h0, ["touch", gate]);
       const s = await waitState(w, "h0", "survivor", ended);

@@ -6,6 +6,8 @@ export interface SimHost {
   home: string;
   addr: string;
   vethHost: string;
+  clientNs: string;
+  vethClient: string;
   sshdConfig: string;
   log: string;
   sshdPid: number | null;
@@ -27,6 +29,6 @@ export function startSshd(host: SimHost): Promise<void>;
 export function stopSshd(host: SimHost): Promise<void>;
 export function sshdLogins(host: SimHost): number;
 export function linkDown(host: SimHost): void;
-export function linkUp(host: SimHost): void;
+export function linkUp(host: SimHost): Promise<void>;
 export function pidsOfUid(uid: number): number[];
 export function asHostUser(host: SimHost, argv: string[], input?: string): string;

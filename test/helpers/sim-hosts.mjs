@@ -260,6 +260,8 @@ export async function createSimHosts(count) {
         home,
         addr,
         vethHost: vh,
+        clientNs,
+        vethClient: vc,
         sshdConfig,
         log: join(dir, `${name}_sshd.log`),
         sshdPid: null,
@@ -326,8 +328,25 @@ export function linkDown(host) {
   sh("ip", ["-n", host.ns, "link", "set", host.vethHost, "down"]);
 }
 
-export function linkUp(host) {
+/**
+ * Bring the link back and wait until it carries packets: the kernel reports
+ * carrier on both ends asynchronously (linkwatch, up to a second later), and
+ * a connection tried before that fails with "No route to host".
+ */
+export async function linkUp(host) {
   sh("ip", ["-n", host.ns, "link", "set", host.vethHost, "up"]);
+  const carrier = (ns, dev) => {
+    const line = sh("ip", ["-n", ns, "-o", "link", "show", "dev", dev]);
+    return line.includes("LOWER_UP") && !line.includes("NO-CARRIER");
+  };
+  await waitFor(
+    () => carrier(host.ns, host.vethHost) && carrier(host.clientNs, host.vethClient),
+    `carrier on the link to ${host.name}`,
+    10_000,
+  );
+  // Neighbour entries that failed while the link was down are forgotten, so
+  // the next connection resolves the address afresh instead of failing at once.
+  sh("ip", ["-n", host.clientNs, "neigh", "flush", "dev", host.vethClient]);
 }
 
 /** Run a command as the host's user, in its namespace, with its own environment (its own agentmux, directly). */
