@@ -5,11 +5,10 @@
  * how it ended (report.ts) and exits 0 only when every item is done; the
  * supervisor then execs the finisher, which notifies.
  *
- *
- * With `settings.parallel > 1` it hands the work to runParallel
- * (parallel.ts) once stale iterations are resumed and the signal handlers
- * and time limit are in place; both modes ask the same policy before every
- * start. Either way this driver writes loop-end.json and picks the exit code
+ * Once stale iterations are resumed and the signal handlers and time limit
+ * are in place it hands the work to runSerial (serial.ts) or, with
+ * `settings.parallel > 1`, runParallel (parallel.ts); both modes ask the
+ * same policy before every start, and neither knows this driver. Either way this driver writes loop-end.json and picks the exit code
  * from END_EXIT_CODES.
  */
 import { realpathSync } from "node:fs";
@@ -20,40 +19,19 @@ import { runIdOfRunDir, stateDirOfRunDir } from "../sessions/rundir.js";
 import { formatDuration } from "../util/format-duration.js";
 import { isAgentmuxError } from "../util/errors.js";
 import { readPrd } from "../prd/checklist-read.js";
-import { noteProgress, runIteration } from "./iteration.js";
-import {
-  END_EXIT_CODES,
-  nextNoProgress,
-  nextStep,
-  type LastIteration,
-  type LoopEnd,
-  type LoopState,
-} from "./policy.js";
+import { END_EXIT_CODES, type LoopEnd } from "./policy.js";
 import { ensureProgressFile } from "./progress.js";
 import { progressPathFor } from "../prd/progress-path.js";
 import { progressText, writeLoopEnd } from "./report.js";
 import { setUpGuard } from "./guard.js";
 import { loopStatus } from "./items.js";
 import { resumeStale } from "./resume.js";
-import { loopState, requestStop, sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
+import { requestStop, type LoopRuntime } from "./runtime.js";
+import { runSerial } from "./serial.js";
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-
-/** Re-read the PRD and record its items; the file may have changed since the last iteration. */
-export async function syncItems(rt: LoopRuntime): Promise<void> {
-  const prd = await readPrd(rt.prdRel, { cwd: rt.top, top: rt.top });
-  rt.store.syncLoopItems(
-    rt.session.id,
-    prd.checklist.items.map((i, index) => ({
-      key: i.key,
-      text: i.text,
-      index,
-      checked: i.checked,
-    })),
-  );
-}
 
 async function buildRuntime(ctx: Context, runDir: string): Promise<LoopRuntime> {
   const store = ctx.store();
@@ -122,58 +100,6 @@ function installStops(rt: LoopRuntime): void {
     // setTimeout holds at most ~24.8 days; a longer limit is checked by the policy.
     const ms = Math.min(rt.deadline - Date.now(), 2 ** 31 - 1);
     setTimeout(() => requestStop(rt, "timeout"), ms).unref();
-  }
-}
-
-/** Serial mode: one item at a time in the working tree. */
-export async function runSerial(rt: LoopRuntime): Promise<LoopEnd> {
-  let iterations = 0;
-  let noProgress: LoopState["noProgress"] = { streak: 0, item: null };
-  let rateLimitWaits = 0;
-  let last: LastIteration | null = null;
-  for (;;) {
-    try {
-      await syncItems(rt);
-    } catch (e) {
-      if (!isAgentmuxError(e)) throw e;
-      return {
-        kind: "failed",
-        detail: `the PRD can no longer be read: ${e.message}`,
-        ...(e.hint ? { fix: e.hint } : {}),
-      };
-    }
-    const state = loopState(rt, { iterations, noProgress, rateLimitWaits, last });
-    const { items } = state;
-    const step = nextStep(state);
-    if (step.do === "end") return step.end;
-    if (step.do === "idle") throw new Error("the serial loop has no running item to wait for");
-    if (step.do === "wait") {
-      rt.say(`[agentmux loop] "${step.item.text}": ${step.reason} (${formatDuration(step.ms)})`);
-      rateLimitWaits += 1;
-      last = null;
-      await sleepUnlessStopped(rt, step.ms);
-      continue;
-    }
-    const item = items.find((i) => i.key === step.item.key);
-    if (!item) throw new Error(`item ${step.item.key} vanished from the store`);
-    const index = items.indexOf(item);
-    iterations += 1;
-    const out = await runIteration(
-      rt,
-      item,
-      { top: rt.top, cwd: join(rt.top, rt.cwdRel), tickDone: true },
-      { index, total: items.length },
-    );
-    noteProgress(join(rt.top, rt.progressRel), out);
-    noProgress = nextNoProgress(noProgress, out.decision.progress, item.text);
-    if (!out.decision.retry) rateLimitWaits = 0;
-    last = {
-      itemKey: item.key,
-      itemText: item.text,
-      stop: out.decision.stop,
-      retry: out.decision.retry,
-      diagnosis: out.diagnosis,
-    };
   }
 }
 

@@ -4,7 +4,6 @@ import { mergeBase, restorePaths } from "../git/merge.js";
 import { branchTip, requireGitCommonDir } from "../git/worktree.js";
 import type { LoopItemRow, Store } from "../store/store.js";
 import { isAgentmuxError } from "../util/errors.js";
-import { syncItems } from "./driver.js";
 import { noteProgress, runIteration, type IterationOutput } from "./iteration.js";
 import { mergeItemBranch } from "./merge.js";
 import {
@@ -15,7 +14,7 @@ import {
   type LoopState,
 } from "./policy.js";
 import { tickInMainTree } from "./resume.js";
-import { loopState, requestStop, type LoopRuntime } from "./runtime.js";
+import { loopState, requestStop, syncItems, type LoopRuntime } from "./runtime.js";
 import { prepareItemTree, retireItemTree, worktreesRoot, type ItemTree } from "./worktrees.js";
 
 /**

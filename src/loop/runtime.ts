@@ -1,3 +1,4 @@
+import { readPrd } from "../prd/checklist-read.js";
 import type { AgentChild } from "../process/agent-child.js";
 import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
@@ -82,4 +83,18 @@ export function loopState(
     stopOnFailure: settings.stopOnFailure === true,
     ...(busy ? { busy } : {}),
   };
+}
+
+/** Re-read the PRD and record its items; the file may have changed since the last iteration. */
+export async function syncItems(rt: LoopRuntime): Promise<void> {
+  const prd = await readPrd(rt.prdRel, { cwd: rt.top, top: rt.top });
+  rt.store.syncLoopItems(
+    rt.session.id,
+    prd.checklist.items.map((i, index) => ({
+      key: i.key,
+      text: i.text,
+      index,
+      checked: i.checked,
+    })),
+  );
 }
