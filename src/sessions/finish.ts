@@ -1,4 +1,3 @@
-import { diagnose } from "../diagnose/diagnose.js";
 import { journalEnd } from "../journal/journal.js";
 import { planNotifications } from "../notify/plan.js";
 import { summaryLine, type NotifyEvent } from "../notify/summary.js";
@@ -9,7 +8,7 @@ import { recordEnd } from "../verify/since.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
-import { reportFromDiagnosis } from "../governor/governor.js";
+import { diagnoseAgentEnd } from "./agent-diagnosis.js";
 import { readExecError, readExit, readStarted } from "./rundir.js";
 import { readEnvFile, runEnv } from "./envfile.js";
 import { reportForRun } from "../loop/report.js";
@@ -149,36 +148,26 @@ async function settle(
   const execError = readExecError(run.runDir);
   // A loop's diagnosis is its report: how it ended and which items did not make it.
   const loop = reportForRun(store, session, run.runDir, run.killRequested);
-  const diagnosis: Diagnosis =
-    forcedDiagnosis ??
-    loop?.diagnosis ??
-    diagnose({
-      agent: spec.agent,
+  // Before settling (the settled run frees its slot): a rate limit's pause must be there first.
+  const diagnosis = diagnoseAgentEnd(
+    { store, config: ctx.config() },
+    { name: session.name, spec },
+    {
       exitCode: exit.exitCode,
       signal: exit.signal,
       durationMs,
       killRequested: run.killRequested,
-      outputTail: execError ? [...evidence.tail, execError] : evidence.tail,
+      tail: evidence.tail,
+      launchError: execError,
       evidence: {
         isRepo: evidence.isRepo,
         commits: evidence.commits.length,
         filesChanged: evidence.filesChanged.length,
       },
-      binary: spec.argv[0] ?? spec.agent,
-      ...(agentPathValue(run.runDir) ? { pathValue: agentPathValue(run.runDir) } : {}),
-      ...(exit.reason === "hangup" ? { hangup: true } : {}),
-    });
-
-  // A rate or usage limit pauses every launch of this agent until it resets
-  // (governor/governor.ts). Before settling: the settled run frees its
-  // concurrency slot, and a waiter must find the pause already there.
-  reportFromDiagnosis(
-    store,
-    spec.agent,
-    diagnosis,
-    new Date(exit.endedAt),
-    session.name,
-    ctx.config(),
+      pathValue: agentPathValue(run.runDir),
+      hangup: exit.reason === "hangup",
+    },
+    { at: new Date(exit.endedAt), given: forcedDiagnosis ?? loop?.diagnosis },
   );
   const settled = store.trySettle(run.id, state, {
     ...extra,

@@ -6,8 +6,7 @@ import type { RunRow, SessionRow } from "../store/store.js";
 import { mainJs, runnerScript } from "../util/paths.js";
 import { AgentmuxError } from "../util/errors.js";
 import type { Context } from "./context.js";
-import { readEnvFile } from "./envfile.js";
-import { buildAgentLaunch } from "./agent-launch.js";
+import { prepareAgent } from "./agent-env.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";
 import { resolvePerl } from "./perl.js";
@@ -108,21 +107,16 @@ export async function startRun(
 
   try {
     const promptFile = spec.hasPrompt ? join(sdir, "prompt") : undefined;
-    const launch = await buildAgentLaunch(ctx, spec, runDir, session.id);
-    const env: Record<string, string> = {
-      ...readEnvFile(join(sdir, "env")),
-      ...launch.env,
-      AGENTMUX_SESSION: session.name,
-      AGENTMUX_RUN: String(run.id),
-      // With AGENTMUX_RUN, what marks a process as this run's even after
-      // setsid (process/escape.ts); the directory tells state directories apart.
-      AGENTMUX_RUN_DIR: runDir,
-    };
+    const launch = await prepareAgent(ctx, spec, runDir, {
+      session,
+      runId: run.id,
+      runDir,
+      ...(promptFile ? { promptFile: runFile(runDir, "prompt") } : {}),
+    });
     const cgroup = createRunCgroup(stateKey(ctx.stateDir), run.id, ctx.env);
-    if (promptFile) env.AGENTMUX_PROMPT_FILE = runFile(runDir, "prompt");
     writeRunDir(runDir, {
       argv: launch.argv,
-      env,
+      env: launch.env,
       cwd: spec.cwd,
       stdin: launch.stdin,
       graceSeconds: spec.graceSeconds,
