@@ -4,7 +4,8 @@ import { mergeBase, restorePaths } from "../git/merge.js";
 import { branchTip, requireGitCommonDir } from "../git/worktree.js";
 import type { LoopItemRow, Store } from "../store/store.js";
 import { isAgentmuxError } from "../util/errors.js";
-import { noteProgress, runIteration, type IterationOutput } from "./iteration.js";
+import { noteProgress, runIteration } from "./iteration.js";
+import type { IterationOutput } from "./iteration-record.js";
 import { mergeItemBranch } from "./merge.js";
 import {
   nextNoProgress,
