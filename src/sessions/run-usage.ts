@@ -7,7 +7,7 @@ import type { Context } from "./context.js";
 /**
  * A run's tokens and cost when it ends. A plain run's come from its pane
  * log, recorded in the store; a loop's are the sum of its iterations', each
- * recorded as it ended (loop/iteration.ts). null: nothing was reported.
+ * recorded as it ended (loop/iteration-record.ts). null: nothing was reported.
  * Never fails the finish: usage is a report, the run's end is the truth.
  */
 export async function recordRunUsage(
