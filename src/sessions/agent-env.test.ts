@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agentEnv, type AgentIdentity } from "./agent-env.js";
+import { captureEnv } from "./envfile.js";
 
 const run: AgentIdentity = { session: { id: 7, name: "login" }, runId: 12, runDir: "/s/runs/12" };
 const ids = {
@@ -66,5 +67,11 @@ describe("agentEnv: one environment for a run's agent and a loop iteration's", (
     agentEnv(base, profile, run);
     expect(base).toStrictEqual({ A: "1" });
     expect(profile).toStrictEqual({ PATH: "/p" });
+  });
+
+  it("sets nothing a nested `agentmux run` would capture as its own", () => {
+    // An agent that starts its own session must not pass on who it is.
+    const who = { ...run, promptFile: "/p", iteration: { id: 1, item: "x" } };
+    expect(captureEnv(agentEnv({}, {}, who))).toStrictEqual({});
   });
 });
