@@ -8,8 +8,9 @@
  * Once stale iterations are resumed and the signal handlers and time limit
  * are in place it hands the work to runSerial (serial.ts) or, with
  * `settings.parallel > 1`, runParallel (parallel.ts); both modes ask the
- * same policy before every start, and neither knows this driver. Either way this driver writes loop-end.json and picks the exit code
- * from END_EXIT_CODES.
+ * same policy before every start, and neither imports this driver. Either
+ * way the driver writes loop-end.json and picks the exit code from
+ * END_EXIT_CODES.
  */
 import { realpathSync } from "node:fs";
 import { basename, join, relative } from "node:path";
