@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { terminateGroup } from "../process/terminate.js";
-import { readEnvFile } from "../sessions/envfile.js";
-import { sessionDir } from "../sessions/rundir.js";
+import { sessionEnv } from "../sessions/agent-env.js";
 import { runCheck, type CheckResult } from "./check.js";
 import { findItem, parseChecklist, tick } from "../prd/checklist.js";
 import { decideIteration } from "./decide.js";
@@ -55,7 +54,7 @@ export async function resumeStale(rt: LoopRuntime): Promise<number> {
     if (creditable && settings.check !== undefined) {
       check = await runCheck(settings.check, cwd, {
         timeoutMs: settings.checkTimeoutMs,
-        env: readEnvFile(join(sessionDir(rt.ctx.stateDir, rt.session.id), "env")),
+        env: sessionEnv(rt.ctx.stateDir, rt.session.id),
       });
     }
     const finishedWork = creditable && (settings.check === undefined || check?.passed === true);

@@ -63,6 +63,7 @@ export async function prepareAgent(
   filesDir: string,
   who: AgentIdentity,
 ): Promise<AgentLaunch> {
-  const launch = await buildAgentLaunch(ctx, spec, filesDir, who.session.id);
-  return { ...launch, env: agentEnv(sessionEnv(ctx.stateDir, who.session.id), launch.env, who) };
+  const base = sessionEnv(ctx.stateDir, who.session.id);
+  const launch = await buildAgentLaunch(ctx, spec, filesDir, base);
+  return { ...launch, env: agentEnv(base, launch.env, who) };
 }

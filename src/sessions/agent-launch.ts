@@ -6,9 +6,7 @@ import { gitCommonDir, isRepo } from "../git/git.js";
 import { mainJs } from "../util/paths.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
-import { readEnvFile } from "./envfile.js";
 import type { SessionSpec } from "./spec.js";
-import { sessionDir } from "./rundir.js";
 
 /**
  * Turn a session spec into this run's argv, stdin and environment through
@@ -126,15 +124,14 @@ export async function checkAgentReady(
   return launch.warnings;
 }
 
-/** This run's launch, with the environment the session recorded. */
+/** This run's launch from the environment the session recorded (agent-env.ts adds agentmux's own). */
 export async function buildAgentLaunch(
   ctx: Context,
   spec: SessionSpec,
   runDir: string,
-  sessionId: number,
+  sessionEnv: NodeJS.ProcessEnv,
 ): Promise<AgentLaunch> {
-  const env = readEnvFile(join(sessionDir(ctx.stateDir, sessionId), "env"));
-  return prepare(ctx, spec, env, runDir);
+  return prepare(ctx, spec, sessionEnv, runDir);
 }
 
 /** The original command as a person would read it (journal, status). Never executed. */
