@@ -36,8 +36,9 @@ export interface IterationStart {
   iteration: IterationRow;
   /** The agent's spec: the loop's agent with the iteration's prompt, in this workplace. */
   spec: SessionSpec;
-  /** The PRD in this tree, and as it was before the agent (null: unreadable). */
+  /** The PRD in this tree. */
   prdAbs: string;
+  /** The PRD as the agent found it (null: unreadable). */
   before: PrdSnapshot | null;
   startCommit: string | null;
   /** The branch the work must land on (undefined: not known without asking git). */
