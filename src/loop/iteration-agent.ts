@@ -49,13 +49,23 @@ export function whyStopped(
   return { timedOut, interrupted: !timedOut };
 }
 
+/** A started agent: its process, when it started, and the argv it runs. */
+export interface Launched {
+  child: AgentChild;
+  startedAt: number;
+  argv: readonly string[];
+}
+
 /**
- * Steps 2 and 3, launch and wait: a launch slot from the governor, the agent
- * in its own process group, then its exit, the time limit, or a stop of the
- * loop, whichever comes first. Never throws: an agent that could not start
- * ends like one that exited 127, with the reason in its log.
+ * Step 2, launch: a launch slot from the governor, then the agent in its own
+ * process group, recorded by pid at once. An agent that never started comes
+ * back as its run already over: stopped while waiting for a slot, or failed
+ * to launch like an exit 127, with the reason in its log.
  */
-export async function runAgent(rt: LoopRuntime, start: IterationStart): Promise<AgentRun> {
+export async function launchAgent(
+  rt: LoopRuntime,
+  start: IterationStart,
+): Promise<Launched | AgentRun> {
   let t0 = Date.now();
   let argv: readonly string[] = start.spec.argv;
   try {
@@ -81,8 +91,7 @@ export async function runAgent(rt: LoopRuntime, start: IterationStart): Promise<
     // Recorded before anything else can happen: a driver killed from here on
     // leaves enough behind for the next one to end this agent.
     if (child.pid > 0) rt.store.setIterationAgent(start.iteration.id, child.pid, child.startTicks);
-    const ended = await waitForAgent(rt, start, child);
-    return { ...ended, durationMs: Date.now() - t0, argv };
+    return { child, startedAt: t0, argv };
   } catch (e) {
     if (e instanceof StoppedWaiting) {
       // Stopped while waiting for a launch slot: no agent ran, no attempt used.
@@ -90,11 +99,68 @@ export async function runAgent(rt: LoopRuntime, start: IterationStart): Promise<
       return { exit, timedOut: false, interrupted: true, durationMs: Date.now() - t0, argv };
     }
     // The agent could not be launched at all (binary gone, or no slot before the loop's deadline).
-    const message = (e as Error).message;
-    writeFileSync(start.logPath, `${message}\n`, { flag: "a" });
-    const exit = { exitCode: 127, signal: null, spawnError: message };
-    return { exit, timedOut: false, interrupted: false, durationMs: Date.now() - t0, argv };
+    return launchFailed(start, e, t0, argv);
   }
+}
+
+/**
+ * Step 3, wait: the agent's exit, or its stop (TERM, grace, KILL) at the
+ * time limit or on a stop of the loop, whichever comes first.
+ */
+export async function waitForAgent(
+  rt: LoopRuntime,
+  start: IterationStart,
+  { child, startedAt, argv }: Launched,
+): Promise<AgentRun> {
+  rt.children.add(child);
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const limit = agentLimitMs(rt.settings.iterationTimeoutMs, rt.deadline, Date.now());
+    const stopped = new Promise<"stop">((resolve) => {
+      wake = () => resolve("stop");
+      if (rt.stop.reason !== null) resolve("stop");
+      else rt.stop.wake.add(wake);
+    });
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), limit);
+    });
+    const first = await Promise.race([child.exited, stopped, timeout]);
+    if (first !== "timeout" && first !== "stop") {
+      return {
+        exit: first,
+        timedOut: false,
+        interrupted: false,
+        durationMs: Date.now() - startedAt,
+        argv,
+      };
+    }
+    const why = whyStopped(first, rt.deadline, Date.now());
+    rt.say(
+      start.line(why.timedOut ? "time limit reached: stopping the agent" : "stopping the agent"),
+    );
+    const exit = await child.stop(rt.graceMs);
+    return { exit, ...why, durationMs: Date.now() - startedAt, argv };
+  } catch (e) {
+    return launchFailed(start, e, startedAt, argv);
+  } finally {
+    clearTimeout(timer);
+    if (wake) rt.stop.wake.delete(wake);
+    rt.children.delete(child);
+  }
+}
+
+/** An agent that could not be run: an exit 127 whose reason is the last line of its log. */
+function launchFailed(
+  start: IterationStart,
+  e: unknown,
+  startedAt: number,
+  argv: readonly string[],
+): AgentRun {
+  const message = (e as Error).message;
+  writeFileSync(start.logPath, `${message}\n`, { flag: "a" });
+  const exit = { exitCode: 127, signal: null, spawnError: message };
+  return { exit, timedOut: false, interrupted: false, durationMs: Date.now() - startedAt, argv };
 }
 
 /**
@@ -112,39 +178,4 @@ async function takeLaunchSlot(rt: LoopRuntime, start: IterationStart): Promise<v
       if (!(await sleepUnlessStopped(rt, ms))) throw new StoppedWaiting();
     },
   });
-}
-
-/** The agent's exit, or its stop at the time limit or on a stop of the loop (TERM, grace, KILL). */
-async function waitForAgent(
-  rt: LoopRuntime,
-  start: IterationStart,
-  child: AgentChild,
-): Promise<Pick<AgentRun, "exit" | "timedOut" | "interrupted">> {
-  rt.children.add(child);
-  let wake: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const limit = agentLimitMs(rt.settings.iterationTimeoutMs, rt.deadline, Date.now());
-    const stopped = new Promise<"stop">((resolve) => {
-      wake = () => resolve("stop");
-      if (rt.stop.reason !== null) resolve("stop");
-      else rt.stop.wake.add(wake);
-    });
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), limit);
-    });
-    const first = await Promise.race([child.exited, stopped, timeout]);
-    if (first !== "timeout" && first !== "stop") {
-      return { exit: first, timedOut: false, interrupted: false };
-    }
-    const why = whyStopped(first, rt.deadline, Date.now());
-    rt.say(
-      start.line(why.timedOut ? "time limit reached: stopping the agent" : "stopping the agent"),
-    );
-    return { exit: await child.stop(rt.graceMs), ...why };
-  } finally {
-    clearTimeout(timer);
-    if (wake) rt.stop.wake.delete(wake);
-    rt.children.delete(child);
-  }
 }

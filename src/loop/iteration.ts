@@ -1,5 +1,5 @@
 import type { LoopItemRow } from "../store/store.js";
-import { runAgent } from "./iteration-agent.js";
+import { launchAgent, waitForAgent } from "./iteration-agent.js";
 import { checkWork, decide, weighEvidence } from "./iteration-judge.js";
 import { recordIteration, recordIterationUsage, type IterationOutput } from "./iteration-record.js";
 import { beginIteration, type Workplace } from "./iteration-start.js";
@@ -26,7 +26,9 @@ export async function runIteration(
   position: { index: number; total: number },
 ): Promise<IterationOutput> {
   const start = await beginIteration(rt, item, where, position);
-  const ran = await runAgent(rt, start);
+  const launched = await launchAgent(rt, start);
+  const ran = "child" in launched ? await waitForAgent(rt, start, launched) : launched;
+  // The tokens are in the store as soon as the agent is gone, before a long check.
   await recordIterationUsage(rt, start, ran);
   const found = await weighEvidence(rt, start, ran);
   const checked = await checkWork(rt, start, ran, found);
