@@ -7,7 +7,7 @@ import { refreshSession } from "../sessions/reconcile.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import { fixFor, type SessionReport } from "./attention.js";
-import { isErrored } from "./policy/errored.js";
+import { isErrored } from "../store/errored.js";
 import { killSession } from "../sessions/control.js";
 import { startRun } from "../sessions/start-run.js";
 import { isAcked } from "./ack.js";
