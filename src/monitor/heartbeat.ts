@@ -2,7 +2,7 @@ import { isAlive } from "../process/pids.js";
 import { terminateGroup } from "../process/terminate.js";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
-import { deliverPending, notifyWindowMs, type OutboxResult } from "../sessions/outbox.js";
+import { deliverPending, notifyWindowMs, type OutboxResult } from "../notify/outbox.js";
 import { refreshSession } from "../sessions/reconcile.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
