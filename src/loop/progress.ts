@@ -1,16 +1,8 @@
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { formatDuration } from "../util/format-duration.js";
 
-/**
- * The progress notes the loop keeps beside the PRD (PRD.md ->
- * PRD.progress.md): one line per iteration from agentmux, plus whatever the
- * agents append. It is the only memory one fresh agent has of the others.
- */
-export function progressPathFor(prdPath: string): string {
-  const base = basename(prdPath).replace(/\.(md|markdown|txt)$/i, "");
-  return join(dirname(prdPath), `${base}.progress.md`);
-}
+// Where the notes are is the PRD's business: the finisher filters them from a loop's evidence.
+export { progressPathFor } from "../prd/progress-notes.js";
 
 export function ensureProgressFile(path: string, prdName: string): void {
   if (existsSync(path)) return;

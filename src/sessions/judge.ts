@@ -1,8 +1,9 @@
 import { diagnose } from "../diagnose/diagnose.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import { reportForRun } from "../loop/report.js";
+import { loopReport, type LoopReport } from "../prd/loop-report.js";
+import { readLoopEnd } from "../rundir/loop-end.js";
 import { readRunEnv } from "../rundir/env.js";
-import type { RunRow, SessionRow } from "../store/store.js";
+import type { RunRow, SessionRow, Store } from "../store/store.js";
 import { usageText } from "../usage/format.js";
 import { recordEnd } from "../verify/since.js";
 import type { Evidence, Verdict } from "../verify/types.js";
@@ -70,7 +71,7 @@ export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
   const usage = usageText(await recordRunUsage(ctx, session, run));
   const execError = readExecError(run.runDir);
   // A loop's diagnosis is its report: how it ended and which items did not make it.
-  const loop = reportForRun(ctx.store(), session, run.runDir, run.killRequested);
+  const loop = loopReportOf(ctx.store(), session, run.runDir, run.killRequested);
   const pathValue = readRunEnv(run.runDir)?.PATH;
   const diagnosis: Diagnosis =
     ending.diagnosis ??
@@ -100,4 +101,25 @@ export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
     usage,
     loopProgress: loop?.progress ?? null,
   };
+}
+
+/** A loop run's report, from its items in the store and its driver's end record; null for other runs. */
+function loopReportOf(
+  store: Store,
+  session: SessionRow,
+  runDir: string,
+  killed: boolean,
+): LoopReport | null {
+  const settings = session.spec.loop;
+  if (!settings) return null;
+  const report = loopReport(
+    store.listLoopItems(session.id),
+    settings.attempts,
+    store.countIterations({ sessionId: session.id }),
+    readLoopEnd(runDir),
+    killed,
+  );
+  const fix = report.diagnosis.fix;
+  if (fix) report.diagnosis.fix = fix.replaceAll("<loop>", session.name);
+  return report;
 }

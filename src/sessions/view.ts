@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import type { NotificationView } from "./notify-view.js";
-import type { LoopStatus } from "../loop/items.js";
+import type { LoopStatus } from "../prd/item-status.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { UsageJson } from "../usage/types.js";
