@@ -1,9 +1,11 @@
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { formatDuration } from "../util/format-duration.js";
 
-// Where the notes are is the PRD's business: the finisher filters them from a loop's evidence.
-export { progressPathFor } from "../prd/progress-notes.js";
-
+/**
+ * Start the progress notes the loop keeps beside the PRD (prd/progress-path.ts
+ * says where): one line per iteration from agentmux, plus whatever the
+ * agents append. It is the only memory one fresh agent has of the others.
+ */
 export function ensureProgressFile(path: string, prdName: string): void {
   if (existsSync(path)) return;
   writeFileSync(

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { terminateGroup } from "../process/terminate.js";
-import { readEnvFile } from "../rundir/env.js";
+import { readEnvFile } from "../sessions/envfile.js";
 import { sessionDir } from "../sessions/rundir.js";
 import { runCheck, type CheckResult } from "./check.js";
 import { findItem, parseChecklist, tick } from "../prd/checklist.js";

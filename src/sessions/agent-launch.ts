@@ -6,7 +6,7 @@ import { gitCommonDir, isRepo } from "../git/git.js";
 import { mainJs } from "../util/paths.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
-import { readEnvFile } from "../rundir/env.js";
+import { readEnvFile } from "./envfile.js";
 import type { SessionSpec } from "./spec.js";
 import { sessionDir } from "./rundir.js";
 

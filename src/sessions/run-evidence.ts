@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { topLevel } from "../git/git.js";
-import { progressPathFor } from "../prd/progress-notes.js";
+import { progressPathFor } from "../prd/progress-path.js";
 import type { RunRow } from "../store/store.js";
 import { gatherEvidence } from "../verify/evidence.js";
 import { prdEvidence } from "../verify/prd-evidence.js";

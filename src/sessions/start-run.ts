@@ -6,7 +6,7 @@ import type { RunRow, SessionRow } from "../store/store.js";
 import { mainJs, runnerScript } from "../util/paths.js";
 import { AgentmuxError } from "../util/errors.js";
 import type { Context } from "./context.js";
-import { readEnvFile } from "../rundir/env.js";
+import { readEnvFile } from "./envfile.js";
 import { buildAgentLaunch } from "./agent-launch.js";
 import { snapshotPrd } from "../verify/prd-evidence.js";
 import { readStarted, runDirFor, sessionDir, writeRunDir } from "./rundir.js";

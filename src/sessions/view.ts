@@ -1,7 +1,6 @@
 import { statSync } from "node:fs";
 import type { NotificationView } from "./notify-view.js";
-import type { LoopStatus } from "../prd/item-status.js";
-import type { RunRow, SessionRow } from "../store/store.js";
+import type { ItemState, RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { UsageJson } from "../usage/types.js";
 import type { Diagnosis } from "../diagnose/types.js";
@@ -50,12 +49,32 @@ export interface StatusJson {
   usage?: UsageJson | null;
 }
 
-export type LoopView = Pick<LoopStatus, "total" | "done" | "failed" | "pending"> &
-  Partial<LoopStatus> & {
-    /** `status` only: tokens and cost over every iteration so far. */
-    usage?: UsageJson | null;
-    items?: (LoopStatus["items"][number] & { usage?: UsageJson | null })[];
-  };
+/**
+ * A loop's items as `ls` (counts) and `status` (everything) show them. The
+ * caller counts them (loop/items.ts loopStatus, whose result fits this shape)
+ * and passes them in: the lifecycle does not import the loop above it.
+ */
+export interface LoopView {
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+  iteration?: number;
+  currentItem?: string | null;
+  /** `status` only: tokens and cost over every iteration so far. */
+  usage?: UsageJson | null;
+  items?: LoopItemView[];
+}
+
+export interface LoopItemView {
+  text: string;
+  state: ItemState;
+  attempts: number;
+  commits: number;
+  checkPassed: boolean | null;
+  reason: string | null;
+  usage?: UsageJson | null;
+}
 
 function mtime(path: string | undefined): string | null {
   if (!path) return null;

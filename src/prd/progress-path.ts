@@ -1,9 +1,9 @@
 import { basename, dirname, join } from "node:path";
 
 /**
- * The progress notes the loop keeps beside the PRD (PRD.md ->
- * PRD.progress.md): one line per iteration from agentmux, plus whatever the
- * agents append. It is the only memory one fresh agent has of the others.
+ * Where a loop keeps its progress notes: beside the PRD (PRD.md ->
+ * PRD.progress.md). A PRD fact, not a loop one: the finisher and `verify`
+ * set this file apart from a loop's work as they do the PRD itself.
  */
 export function progressPathFor(prdPath: string): string {
   const base = basename(prdPath).replace(/\.(md|markdown|txt)$/i, "");
