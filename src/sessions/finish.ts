@@ -1,4 +1,3 @@
-import { reportFromDiagnosis } from "../governor/governor.js";
 import { journalEnd } from "../journal/journal.js";
 import { notifyEvent } from "../notify/event.js";
 import {
@@ -102,17 +101,6 @@ async function settle(ctx: Context, ending: Ending): Promise<FinishOutcome | nul
 /** Record: the run's end in the store, if no other process settled it first. */
 function record(ctx: Context, s: Settlement): RunRow | null {
   const store = ctx.store();
-  // A rate or usage limit pauses every launch of this agent until it resets
-  // (governor/governor.ts). Before settling: the settled run frees its
-  // concurrency slot, and a waiter must find the pause already there.
-  reportFromDiagnosis(
-    store,
-    s.session.spec.agent,
-    s.diagnosis,
-    new Date(s.exit.endedAt),
-    s.session.name,
-    ctx.config(),
-  );
   return store.trySettle(s.run.id, s.state, {
     ...s.started,
     endedAt: s.exit.endedAt,

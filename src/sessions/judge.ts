@@ -1,4 +1,3 @@
-import { diagnose } from "../diagnose/diagnose.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { loopReport, type LoopReport } from "../prd/loop-report.js";
 import { readLoopEnd } from "../rundir/loop-end.js";
@@ -8,6 +7,7 @@ import { usageText } from "../usage/format.js";
 import { recordEnd } from "../verify/since.js";
 import type { Evidence, Verdict } from "../verify/types.js";
 import { decideVerdict } from "../verify/verdict.js";
+import { diagnoseAgentEnd } from "./agent-diagnosis.js";
 import type { Context } from "./context.js";
 import type { RunState } from "./lifecycle.js";
 import { runEvidence } from "./run-evidence.js";
@@ -52,7 +52,8 @@ export interface Settlement extends Ending {
  * started outside its process group (setsid, daemons) is ended meanwhile,
  * before the run is recorded as over. Writes only what must be there before
  * the run settles: the end tree (so `verify` judges the run, not later
- * edits) and the usage (so whoever waits for the run finds it).
+ * edits), the usage (so whoever waits for the run finds it) and a rate
+ * limit's pause for the governor (agent-diagnosis.ts).
  */
 export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
   const { session, run, exit } = ending;
@@ -72,26 +73,27 @@ export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
   const execError = readExecError(run.runDir);
   // A loop's diagnosis is its report: how it ended and which items did not make it.
   const loop = loopReportOf(ctx.store(), session, run.runDir, run.killRequested);
-  const pathValue = readRunEnv(run.runDir)?.PATH;
-  const diagnosis: Diagnosis =
-    ending.diagnosis ??
-    loop?.diagnosis ??
-    diagnose({
-      agent: spec.agent,
+  // Before the run settles (that frees its launch slot): a rate limit's pause must be there first.
+  const diagnosis = diagnoseAgentEnd(
+    { store: ctx.store(), config: ctx.config() },
+    { name: session.name, spec },
+    {
       exitCode: exit.exitCode,
       signal: exit.signal,
       durationMs,
       killRequested: run.killRequested,
-      outputTail: execError ? [...evidence.tail, execError] : evidence.tail,
+      tail: evidence.tail,
+      launchError: execError,
       evidence: {
         isRepo: evidence.isRepo,
         commits: evidence.commits.length,
         filesChanged: evidence.filesChanged.length,
       },
-      binary: spec.argv[0] ?? spec.agent,
-      ...(pathValue ? { pathValue } : {}),
-      ...(exit.reason === "hangup" ? { hangup: true } : {}),
-    });
+      pathValue: readRunEnv(run.runDir)?.PATH,
+      hangup: exit.reason === "hangup",
+    },
+    { at: new Date(exit.endedAt), given: ending.diagnosis ?? loop?.diagnosis },
+  );
   return {
     ...ending,
     evidence,
