@@ -29,8 +29,7 @@ import {
   type LoopEnd,
   type LoopState,
 } from "./policy.js";
-import { ensureProgressFile } from "./progress.js";
-import { progressPathFor } from "../prd/progress-path.js";
+import { ensureProgressFile, progressPathFor } from "./progress.js";
 import { progressText, writeLoopEnd } from "./report.js";
 import { setUpGuard } from "./guard.js";
 import { loopStatus } from "./items.js";

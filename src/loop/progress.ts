@@ -1,11 +1,17 @@
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { formatDuration } from "../util/format-duration.js";
 
 /**
- * Start the progress notes the loop keeps beside the PRD (prd/progress-path.ts
- * says where): one line per iteration from agentmux, plus whatever the
+ * The progress notes the loop keeps beside the PRD (PRD.md ->
+ * PRD.progress.md): one line per iteration from agentmux, plus whatever the
  * agents append. It is the only memory one fresh agent has of the others.
  */
+export function progressPathFor(prdPath: string): string {
+  const base = basename(prdPath).replace(/\.(md|markdown|txt)$/i, "");
+  return join(dirname(prdPath), `${base}.progress.md`);
+}
+
 export function ensureProgressFile(path: string, prdName: string): void {
   if (existsSync(path)) return;
   writeFileSync(
