@@ -41,8 +41,9 @@ export type OutboxStore = Pick<
  * process happens to deliver: the finisher in the pane has the tmux
  * server's frozen environment, a monitor has its own.
  */
-function envOfRun(store: OutboxStore, runId: number): NodeJS.ProcessEnv | undefined {
-  const run = store.getRun(runId);
+function envOfRun(store: OutboxStore, runId: number | null): NodeJS.ProcessEnv | undefined {
+  // A remote run's row (no local run): the deliverer's own environment.
+  const run = runId === null ? null : store.getRun(runId);
   // Run directory purged: deliver with this process's environment.
   return run ? (readRunEnv(run.runDir) ?? undefined) : undefined;
 }
