@@ -1,7 +1,7 @@
 import { AgentmuxError } from "../util/errors.js";
 
-// The env file itself is the run directory's (rundir/env.ts); this re-export
-// keeps the loop's iteration code, which reads it, where it was.
+// The env file itself is the run directory's (rundir/env.ts); the launch code
+// and the loop, which read the session's copy, import its reader from here.
 export { readEnvFile } from "../rundir/env.js";
 
 /** What the agent's environment (rundir/env.ts) leaves out of the caller's: agentmux's own markers. */
