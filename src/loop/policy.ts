@@ -1,5 +1,9 @@
 import type { ItemState } from "../store/store.js";
 import { isOpen } from "./items.js";
+import type { LoopEnd, LoopEndKind } from "../rundir/loop-end.js";
+
+// How a loop ends is written to the run directory for the finisher (rundir/loop-end.ts).
+export type { LoopEnd, LoopEndKind } from "../rundir/loop-end.js";
 
 /**
  * What a loop does next, so that it stops safely: pure, the
@@ -57,16 +61,6 @@ export interface LoopState {
   last: LastIteration | null;
   /** Keys of items being worked on right now (parallel mode). */
   busy?: ReadonlySet<string>;
-}
-
-export type LoopEndKind =
-  "done" | "failed" | "paused" | "auth" | "max-iterations" | "timeout" | "stopped";
-
-export interface LoopEnd {
-  kind: LoopEndKind;
-  /** One sentence: why the loop ended (without the item counts; the report adds them). */
-  detail: string;
-  fix?: string;
 }
 
 export type NextStep =

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.js";
 import { isAcked } from "./ack.js";
-import { isErrored } from "./policy/errored.js";
+import { isErrored } from "../store/errored.js";
 import { limitsFor, readGovernor } from "../governor/governor.js";
 import { stalledSince } from "./stall-check.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";

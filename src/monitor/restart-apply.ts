@@ -5,7 +5,7 @@ import type { RunState } from "../sessions/lifecycle.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { MonitorAction } from "./attention.js";
 import { AgentmuxError } from "../util/errors.js";
-import { erroredRecord, markErrored } from "./policy/errored.js";
+import { erroredRecord, markErrored } from "../store/errored.js";
 import { readGovernor } from "../governor/governor.js";
 import { decideRestart, type PastRun } from "./policy/restart.js";
 import { backoffTiming, restartPolicyOf } from "./policy-config.js";

@@ -1,7 +1,5 @@
-import { planNotifications } from "../notify/plan.js";
-import { desktopAvailable } from "../notify/channels/desktop.js";
-import { runEnv } from "../sessions/envfile.js";
-import type { NotifyEvent } from "../notify/summary.js";
+import { notifyEvent } from "../notify/event.js";
+import { queueNotifications } from "../notify/outbox.js";
 import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
@@ -126,35 +124,19 @@ export function queueNotice(
   run: RunRow,
   diagnosis: Diagnosis,
   now: number,
-  state: string = "stalled",
+  state: "stalled" | "errored" = "stalled",
 ): void {
-  const spec = session.spec;
-  const event: NotifyEvent = {
-    name: session.name,
-    agent: spec.agent,
-    // NotifyState lists how runs end; "stalled"/"errored" are monitor findings on the same channels.
-    state: state as NotifyEvent["state"],
+  const event = notifyEvent(session, run, {
+    state,
     exitCode: run.exitCode,
     signal: run.signal,
     durationMs: Math.max(0, now - Date.parse(run.startedAt)),
-    cwd: spec.cwd,
-    runId: run.id,
-    logPath: run.logPath,
     verdict: null,
     commits: run.evidence?.commits.length ?? 0,
     uncommitted: run.evidence?.uncommitted.length ?? 0,
     diagnosis,
-  };
-  const planned = planNotifications(
-    {
-      commands: spec.notify.commands,
-      webhooks: spec.notify.webhooks,
-      desktop: spec.notify.desktop,
-    },
-    event,
-    { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
-  );
-  ctx.store().addNotifications(run.id, planned);
+  });
+  queueNotifications(ctx.store(), run, session.spec.notify, event);
 }
 
 /**

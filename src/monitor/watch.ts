@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
-import { nextNotificationDue } from "../sessions/outbox.js";
+import { nextNotificationDue } from "../notify/outbox.js";
 import {
   hookPaneDied,
   paneDiedChannel,

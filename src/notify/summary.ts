@@ -2,8 +2,11 @@ import { ENV_VARS, type TemplateVar } from "./template.js";
 import { removeEscapes } from "../util/ansi.js";
 import { formatDuration } from "../util/format-duration.js";
 
-/** What a notification is about: one run that ended. */
-export type NotifyState = "succeeded" | "failed" | "killed" | "lost";
+/**
+ * What a notification is about: how one run ended, or what the monitor
+ * found about one still running (stalled) or given up on (errored).
+ */
+export type NotifyState = "succeeded" | "failed" | "killed" | "lost" | "stalled" | "errored";
 export type NotifyVerdict =
   "verified" | "no-changes" | "failed" | "unverifiable" | "unverified" | "history-rewritten";
 

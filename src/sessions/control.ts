@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { isAlive, signal } from "../process/pids.js";
-import { clearErrored } from "../monitor/policy/errored.js";
+import { clearErrored } from "../store/errored.js";
 import { terminateGroup } from "../process/terminate.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import { AgentmuxError, show } from "../util/errors.js";

@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { AgentmuxError } from "../util/errors.js";
 
-/**
- * The agent's environment is captured from the `agentmux run` call (not the
- * tmux server's, which tmux froze when the server first started) and kept in
- * a 0600 file, NUL-separated, so values never appear in argv or logs.
- */
+// The env file itself is the run directory's (rundir/env.ts); the launch code
+// and the loop, which read the session's copy, import its reader from here.
+export { readEnvFile } from "../rundir/env.js";
+
+/** What the agent's environment (rundir/env.ts) leaves out of the caller's: agentmux's own markers. */
 const DROP = [
   "TMUX",
   "TMUX_PANE",
@@ -22,22 +20,6 @@ export function captureEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && !DROP.includes(k)) out[k] = v;
-  }
-  return out;
-}
-
-export function writeEnvFile(path: string, env: Readonly<Record<string, string>>): void {
-  const data = Object.entries(env)
-    .map(([k, v]) => `${k}=${v}\0`)
-    .join("");
-  writeFileSync(path, data, { mode: 0o600 });
-}
-
-export function readEnvFile(path: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of readFileSync(path, "utf8").split("\0")) {
-    const i = kv.indexOf("=");
-    if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
 }
@@ -59,13 +41,4 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
     out[key] = pair.slice(i + 1);
   }
   return out;
-}
-
-/** The environment a run was started with (its notifications get it too), else this process's. */
-export function runEnv(runDir: string): NodeJS.ProcessEnv {
-  try {
-    return readEnvFile(join(runDir, "env"));
-  } catch {
-    return process.env; // run directory purged
-  }
 }

@@ -1,35 +1,25 @@
 import { journalEnd } from "../journal/journal.js";
-import { planNotifications } from "../notify/plan.js";
-import { summaryLine, type NotifyEvent } from "../notify/summary.js";
+import { notifyEvent } from "../notify/event.js";
+import {
+  deliverPending,
+  notifyWindowMs,
+  queueNotifications,
+  type OutboxResult,
+} from "../notify/outbox.js";
+import { summaryLine } from "../notify/summary.js";
 import type { RunRow, SessionRow } from "../store/store.js";
-import { runEvidence } from "./run-evidence.js";
-import { decideVerdict } from "../verify/verdict.js";
-import { recordEnd } from "../verify/since.js";
 import type { Context } from "./context.js";
+import { judge, type Ending, type Settlement } from "./judge.js";
 import { endState } from "./lifecycle.js";
-import { deliverPending, notifyWindowMs, type OutboxResult } from "./outbox.js";
-import { diagnoseAgentEnd } from "./agent-diagnosis.js";
-import { readExecError, readExit, readStarted } from "./rundir.js";
-import { readEnvFile, runEnv } from "./envfile.js";
-import { reportForRun } from "../loop/report.js";
-import { endEscaped } from "./sweep.js";
-import { desktopAvailable } from "../notify/channels/desktop.js";
-import { recordRunUsage } from "./run-usage.js";
-import { usageText } from "../usage/format.js";
+import { readExit, readStarted, type ExitRecord } from "./rundir.js";
 
-/** The PATH the agent ran with, for a not-found diagnosis. */
-function agentPathValue(runDir: string): string | undefined {
-  try {
-    return readEnvFile(runFile(runDir, "env")).PATH;
-  } catch {
-    return undefined; // the run directory is gone (purged): the diagnosis says PATH unknown
-  }
-}
-import type { Diagnosis } from "../diagnose/types.js";
-import type { RunState } from "./lifecycle.js";
-import type { ExitRecord } from "./rundir.js";
-import type { Verdict } from "../verify/types.js";
-import { runFile } from "../rundir/files.js";
+/**
+ * The finish path, in one direction: judge (judge.ts: evidence, verdict,
+ * diagnosis) -> record (the store; exactly one settler wins) -> announce
+ * (notify/: the outbox, then delivery) -> mirror (the journal). One
+ * Settlement goes through every step, so a notification never claims more
+ * than the store records.
+ */
 
 export interface FinishOutcome {
   session: SessionRow;
@@ -39,10 +29,8 @@ export interface FinishOutcome {
 }
 
 /**
- * Settle a run whose agent has exited: evidence, verdict, diagnosis, store,
- * journal, notifications — in that order, so a notification never claims
- * more than the store records. Returns null when another process settled
- * the run first (exactly one settler wins; see Store.trySettle).
+ * Settle a run whose agent has exited, from the supervisor's records.
+ * Returns null when another process settled the run first (see Store.trySettle).
  */
 export async function finishRun(
   ctx: Context,
@@ -66,30 +54,21 @@ export async function finishRun(
   // ended the agent (TERM from kill, HUP). An agent that exited on its own
   // just before the kill arrived keeps its own exit.
   const killRequested = run.killRequested && exit.reason !== null;
-  const state = endState({
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    killRequested,
-    hangup: exit.reason === "hangup",
-  });
-  return settle(
-    ctx,
+  return settle(ctx, {
     session,
-    { ...run, killRequested },
-    state,
+    run: { ...run, killRequested },
+    state: endState({
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      killRequested,
+      hangup: exit.reason === "hangup",
+    }),
     exit,
-    {
-      ...(started
-        ? {
-            runnerPid: started.runnerPid,
-            agentPid: started.agentPid,
-            agentStart: started.agentStart,
-          }
-        : {}),
-    },
-    undefined,
-    logSettled,
-  );
+    started: started
+      ? { runnerPid: started.runnerPid, agentPid: started.agentPid, agentStart: started.agentStart }
+      : {},
+    ...(logSettled ? { logSettled } : {}),
+  });
 }
 
 /** Settle a run as lost: the runner or tmux vanished without recording an exit. */
@@ -100,132 +79,78 @@ export async function markLost(
   reason: string,
   summary: string,
 ): Promise<FinishOutcome | null> {
-  const exit: ExitRecord = {
-    exitCode: null,
-    signal: null,
-    endedAt: new Date().toISOString(),
-    reason,
-  };
-  return settle(
-    ctx,
+  return settle(ctx, {
     session,
     run,
-    "lost",
-    exit,
-    {},
-    { code: "lost", summary, fix: `agentmux restart ${session.name}` },
-  );
+    state: "lost",
+    exit: { exitCode: null, signal: null, endedAt: new Date().toISOString(), reason },
+    started: {},
+    diagnosis: { code: "lost", summary, fix: `agentmux restart ${session.name}` },
+  });
 }
 
-async function settle(
-  ctx: Context,
-  session: SessionRow,
-  run: RunRow,
-  state: RunState,
-  exit: ExitRecord,
-  extra: Partial<RunRow>,
-  forcedDiagnosis?: Diagnosis,
-  logSettled?: Promise<unknown>,
-): Promise<FinishOutcome | null> {
-  const store = ctx.store();
-  const spec = session.spec;
-  // What the agent started outside its process group (setsid, daemons) is
-  // ended before the run is recorded as over, while git is asked.
-  const [evidence] = await Promise.all([
-    runEvidence(spec, run, logSettled),
-    endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket }),
-  ]);
-  // The tree as the run left it, so `verify` judges the run and not later edits.
-  // A loop's own PRD and notes are filtered from `uncommitted` but still dirty the tree.
-  await recordEnd(spec.cwd, evidence, evidence.uncommitted.length > 0 || spec.loop !== undefined);
-  const verdict: Verdict | null =
-    state === "lost"
-      ? null
-      : decideVerdict({ exitCode: exit.exitCode, signal: exit.signal, evidence });
-  const durationMs = Date.parse(exit.endedAt) - Date.parse(run.startedAt);
-  // Before the run settles, so whoever waits for it finds the tokens and cost there.
-  const usage = usageText(await recordRunUsage(ctx, session, run));
-  const execError = readExecError(run.runDir);
-  // A loop's diagnosis is its report: how it ended and which items did not make it.
-  const loop = reportForRun(store, session, run.runDir, run.killRequested);
-  // Before settling (the settled run frees its slot): a rate limit's pause must be there first.
-  const diagnosis = diagnoseAgentEnd(
-    { store, config: ctx.config() },
-    { name: session.name, spec },
-    {
-      exitCode: exit.exitCode,
-      signal: exit.signal,
-      durationMs,
-      killRequested: run.killRequested,
-      tail: evidence.tail,
-      launchError: execError,
-      evidence: {
-        isRepo: evidence.isRepo,
-        commits: evidence.commits.length,
-        filesChanged: evidence.filesChanged.length,
-      },
-      pathValue: agentPathValue(run.runDir),
-      hangup: exit.reason === "hangup",
-    },
-    { at: new Date(exit.endedAt), given: forcedDiagnosis ?? loop?.diagnosis },
-  );
-  const settled = store.trySettle(run.id, state, {
-    ...extra,
-    endedAt: exit.endedAt,
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    endReason: exit.reason,
-    evidence,
-    verdict,
-    diagnosis,
-  });
-  if (!settled) return null;
+async function settle(ctx: Context, ending: Ending): Promise<FinishOutcome | null> {
+  const settlement = await judge(ctx, ending);
+  if (!record(ctx, settlement)) return null;
+  const { summary, notifications } = await announce(ctx, settlement);
+  await mirror(settlement);
+  const run = ctx.store().updateRun(settlement.run.id, { finishedAt: new Date().toISOString() });
+  return { session: settlement.session, run, summary, notifications };
+}
 
-  const event: NotifyEvent = {
-    name: session.name,
-    agent: spec.agent,
-    state: state as NotifyEvent["state"],
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    durationMs,
-    cwd: spec.cwd,
-    runId: run.id,
-    logPath: run.logPath,
-    verdict,
-    commits: evidence.commits.length,
-    uncommitted: evidence.uncommitted.length,
-    ...(evidence.prd?.unbacked.length ? { unbackedTicks: evidence.prd.unbacked } : {}),
-    diagnosis,
-    ...(loop ? { loop: loop.progress } : {}),
-    ...(usage !== null ? { usage } : {}),
-  };
-  // Notifications first: they are what a person is waiting for.
-  const planned = planNotifications(
-    {
-      commands: spec.notify.commands,
-      webhooks: spec.notify.webhooks,
-      desktop: spec.notify.desktop,
-    },
-    event,
-    { desktopAvailable: spec.notify.desktop === "auto" && desktopAvailable(runEnv(run.runDir)) },
-  );
-  store.addNotifications(run.id, planned);
+/** Record: the run's end in the store, if no other process settled it first. */
+function record(ctx: Context, s: Settlement): RunRow | null {
+  const store = ctx.store();
+  return store.trySettle(s.run.id, s.state, {
+    ...s.started,
+    endedAt: s.exit.endedAt,
+    exitCode: s.exit.exitCode,
+    signal: s.exit.signal,
+    endReason: s.exit.reason,
+    evidence: s.evidence,
+    verdict: s.verdict,
+    diagnosis: s.diagnosis,
+  });
+}
+
+/** Announce: queue the session's notifications in the outbox (notify/), then deliver what may go now. */
+async function announce(
+  ctx: Context,
+  s: Settlement,
+): Promise<{ summary: string; notifications: OutboxResult }> {
+  const event = notifyEvent(s.session, s.run, {
+    // A settled run's state is one of the ended ones (lifecycle.ts endState, or lost).
+    state: s.state as "succeeded" | "failed" | "killed" | "lost",
+    exitCode: s.exit.exitCode,
+    signal: s.exit.signal,
+    durationMs: s.durationMs,
+    verdict: s.verdict,
+    commits: s.evidence.commits.length,
+    uncommitted: s.evidence.uncommitted.length,
+    unbackedTicks: s.evidence.prd?.unbacked,
+    diagnosis: s.diagnosis,
+    loop: s.loopProgress,
+    usage: s.usage,
+  });
+  const store = ctx.store();
+  queueNotifications(store, s.run, s.session.spec.notify, event);
   const notifications = await deliverPending(store, {
-    runId: run.id,
+    runId: s.run.id,
     windowMs: notifyWindowMs(ctx.config()),
   });
+  return { summary: summaryLine(event), notifications };
+}
 
-  if (run.journalFile) {
-    await journalEnd(run.journalFile, `${session.name}#${run.id}`, {
-      state,
-      exitCode: exit.exitCode,
-      signal: exit.signal,
-      verdict,
-      diagnosis,
-      endedAt: new Date(exit.endedAt),
-      ...(usage !== null ? { usage } : {}),
-    }).catch(() => false); // the journal is a mirror; the store already holds the truth
-  }
-  const final = store.updateRun(run.id, { finishedAt: new Date().toISOString() });
-  return { session, run: final, summary: summaryLine(event), notifications };
+/** Mirror: the daily-notes line. The store already holds the truth, so a failure here is ignored. */
+async function mirror(s: Settlement): Promise<void> {
+  if (!s.run.journalFile) return;
+  await journalEnd(s.run.journalFile, `${s.session.name}#${s.run.id}`, {
+    state: s.state,
+    exitCode: s.exit.exitCode,
+    signal: s.exit.signal,
+    verdict: s.verdict,
+    diagnosis: s.diagnosis,
+    endedAt: new Date(s.exit.endedAt),
+    ...(s.usage !== null ? { usage: s.usage } : {}),
+  }).catch(() => false);
 }

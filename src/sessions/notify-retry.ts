@@ -2,7 +2,7 @@ import { AgentmuxError, show } from "../util/errors.js";
 import type { Context } from "./context.js";
 import { findSession } from "./control.js";
 import { notificationView, type NotificationView } from "./notify-view.js";
-import { deliverPending, notifyWindowMs } from "./outbox.js";
+import { deliverPending, notifyWindowMs } from "../notify/outbox.js";
 
 /**
  * `agentmux notify retry NAME`: the session's failed notifications are

@@ -11,7 +11,7 @@ import { readCgroup } from "./rundir.js";
  * Ending what a run left behind outside its process group (a dev server
  * started with setsid, a daemon): called wherever a run is settled — the
  * finisher at its end, `kill`, and the monitor after a supervisor or tmux
- * server died (finish.ts settle) — and once more by `kill` itself.
+ * server died (judge.ts, as a run is judged) — and once more by `kill` itself.
  */
 
 /** Tells state directories apart in cgroup names (both may have a run 7). */

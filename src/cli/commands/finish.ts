@@ -7,7 +7,7 @@ import {
   recordAtDeadline,
   withinDeadline,
 } from "../../sessions/finish-deadline.js";
-import { deliverDeferred, FOLLOW_UP_MAX_MS, notifyWindowMs } from "../../sessions/outbox.js";
+import { deliverDeferred, FOLLOW_UP_MAX_MS, notifyWindowMs } from "../../notify/outbox.js";
 import { paneReport } from "../../sessions/pane-report.js";
 import { runIdOfRunDir, stateDirOfRunDir } from "../../sessions/rundir.js";
 import { err } from "../output.js";

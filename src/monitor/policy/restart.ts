@@ -6,7 +6,7 @@ import type { RunState } from "../../sessions/lifecycle.js";
  * do about a session whose latest run just ended. No clocks, no randomness of
  * its own, no store: `now` and `random` come in, so the table tests pin every
  * rule. The monitor (heartbeat/watch) applies the answer; `errored` is kept
- * in the store (errored.ts).
+ * in the store (store/errored.ts), where `agentmux restart` clears it.
  */
 
 export const RESTART_POLICIES = ["never", "on-failure", "always"] as const;
@@ -77,9 +77,9 @@ export interface RestartInput {
   now: Date;
   /** `agentmux restart`: a person asked; policy, diagnosis and errored do not apply. */
   manual?: boolean;
-  /** The session is marked errored (errored.ts) and nobody has restarted it since. */
+  /** The session is marked errored (store/errored.ts) and nobody has restarted it since. */
   errored?: boolean;
-  /** Failures before this time are forgiven (the last manual restart, from errored.ts). */
+  /** Failures before this time are forgiven (the last manual restart, from store/errored.ts). */
   failuresSince?: string | null;
   /** [0, 1) source for jitter; Math.random by default. */
   random?: () => number;

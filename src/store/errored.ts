@@ -1,11 +1,11 @@
-import type { Store } from "../../store/store.js";
+import type { Store } from "./store.js";
 
 /**
  * A session that failed CRASH_LIMIT times in CRASH_WINDOW_MS is `errored`:
  * the monitor stops restarting it until a person runs `agentmux restart`.
  * It is a property of the session, not of a run, so it lives in store meta
  * (`errored:<sessionId>`) as JSON. Clearing keeps the record with the time of
- * the manual restart: failures before it are forgiven (restart.ts
+ * the manual restart: failures before it are forgiven (monitor/policy/restart.ts
  * failuresSince), so the next crash does not re-trip the old window at once.
  */
 

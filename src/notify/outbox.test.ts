@@ -4,7 +4,10 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/store.js";
 import { tempDir } from "../../test/helpers/tmp.js";
-import { deliverPending, nextNotificationDue } from "./outbox.js";
+import { deliverPending, nextNotificationDue, queueNotifications } from "./outbox.js";
+import { writeEnvFile } from "../rundir/env.js";
+import { notifyEvent } from "./event.js";
+import { mkdirSync } from "node:fs";
 import { testSpec } from "../../test/helpers/spec.js";
 
 /** A notification program that appends $AGENTMUX_SUMMARY, then a separator, to a file. */
@@ -126,5 +129,60 @@ describe("deliverPending coalesces per destination", () => {
     expect(res.failed).toHaveLength(2);
     const rows = store.listNotifications(r1);
     expect(rows[0]!.state).toBe("failed"); // a missing program is permanent
+  });
+});
+
+describe("queueNotifications", () => {
+  it("plans a session's notifications as pending rows; desktop 'auto' asks the run's own environment", async () => {
+    const { store, dir } = setup();
+    const rec = recorder(dir);
+    // A notify-send on the run's PATH and a display in the run's environment, not this process's.
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "notify-send"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    const runDir = join(dir, "run");
+    mkdirSync(runDir);
+    const spec = testSpec({
+      notify: { commands: [[rec.program, "{name}"]], webhooks: [], desktop: "auto" },
+    });
+    const session = store.createSession({ name: "q1", kind: "agent", agent: "cmd", spec });
+    const run = store.createRun(session.id, {
+      state: "succeeded",
+      runDir,
+      logPath: "",
+      startedAt: new Date().toISOString(),
+    });
+    const event = notifyEvent(session, run, {
+      state: "succeeded",
+      exitCode: 0,
+      signal: null,
+      durationMs: 1000,
+      verdict: null,
+      commits: 0,
+      uncommitted: 0,
+      diagnosis: { code: "success", summary: "ok" },
+    });
+
+    writeEnvFile(join(runDir, "env"), { PATH: bin });
+    expect(queueNotifications(store, run, spec.notify, event).map((r) => r.channel)).toEqual([
+      "command",
+    ]);
+    writeEnvFile(join(runDir, "env"), { PATH: bin, DISPLAY: ":9" });
+    const rows = queueNotifications(store, run, spec.notify, event);
+    expect(rows.map((r) => [r.channel, r.state])).toEqual([
+      ["command", "pending"],
+      ["desktop", "pending"],
+    ]);
+    // Queued, not sent: delivery is deliverPending's. The two command rows
+    // share a destination and go out as one message; the desktop one on its own.
+    expect(rec.messages()).toEqual([]);
+    const sent = await deliverPending(store, { runId: run.id, windowMs: 0 });
+    expect(sent).toMatchObject({ delivered: 3, failed: [], deferred: 0 });
+    const [message] = rec.messages();
+    expect(message?.split("\n")).toEqual([
+      "agentmux: 2 sessions ended",
+      "agentmux: q1 succeeded (exit 0) after 1s · 0 commits · 0 uncommitted",
+      "agentmux: q1 succeeded (exit 0) after 1s · 0 commits · 0 uncommitted",
+    ]);
   });
 });

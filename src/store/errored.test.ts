@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { openStore } from "../../store/open.js";
-import { tempDir } from "../../../test/helpers/tmp.js";
+import { openStore } from "./open.js";
+import { tempDir } from "../../test/helpers/tmp.js";
 import { clearErrored, erroredRecord, isErrored, markErrored } from "./errored.js";
 
 function store() {
