@@ -96,11 +96,10 @@ export function probeServer(socket: string, timeoutMs: number): Promise<Frame | 
 }
 
 /**
- * Start a server unless one answers already. Never throws: a host where no
- * server can run is answered the slow way (socket null).
+ * The server's socket here and whether a server answers on it. Never
+ * throws: a host where no server can run is answered the slow way (socket null).
  */
-export async function ensureServer(
-  env: NodeJS.ProcessEnv,
+export async function findServer(
   stateDir: string,
 ): Promise<{ socket: string | null; up: boolean; pid: number }> {
   try {
@@ -110,13 +109,21 @@ export async function ensureServer(
     if (hello?.t === "hello" && hello.v === SERVE_VERSION) {
       return { socket, up: true, pid: hello.pid };
     }
-    const pid = startDetachedLogged(process.execPath, [mainJs, "_remote", "--serve"], {
+    return { socket, up: false, pid: 0 };
+  } catch {
+    return { socket: null, up: false, pid: 0 };
+  }
+}
+
+/** Start the resident server in the background (its own session; output to serve.log beside its socket). */
+export function startServer(env: NodeJS.ProcessEnv, socket: string): number | null {
+  try {
+    return startDetachedLogged(process.execPath, [mainJs, "_remote", "--serve"], {
       env,
       logFile: join(dirname(socket), "serve.log"),
     });
-    return pid === null ? { socket: null, up: false, pid: 0 } : { socket, up: false, pid };
   } catch {
-    return { socket: null, up: false, pid: 0 };
+    return null; // the next call tries again, and is answered the slow way meanwhile
   }
 }
 
@@ -145,14 +152,14 @@ export function routeOutput(): void {
   ] as const) {
     const original = stream.write.bind(stream) as Write;
     if (name === "out") rawOut = original;
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    stream.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const sink = sinks.getStore();
       if (!sink) return original(chunk, ...rest);
       sink(name, chunk);
       const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
       if (cb) queueMicrotask(cb);
       return true;
-    });
+    };
   }
 }
 

@@ -5,12 +5,13 @@ import { streamEvents } from "../../remote/events-source.js";
 import { encodeFrame, SERVE_VERSION } from "../../remote/frames.js";
 import { parseRequest, type QuickRequest, type RemoteCommand } from "../../remote/protocol.js";
 import {
-  ensureServer,
+  findServer,
   idleMs,
   rawStdout,
   runFramed,
   serve,
   serverSocketPath,
+  startServer,
 } from "../../remote/resident.js";
 import { stateDir } from "../../store/paths.js";
 import { AgentmuxError, isAgentmuxError, show } from "../../util/errors.js";
@@ -230,7 +231,11 @@ export async function main(argv: string[]): Promise<number> {
     case "serve": {
       // Answer in frames, and leave the resident server running for the next call.
       process.stdin.destroy();
-      const server = await ensureServer(process.env, stateDir(process.env));
+      const server = await findServer(stateDir(process.env));
+      // Started after the answer, so its start does not slow this one down.
+      const start = (): void => {
+        if (!server.up && server.socket !== null) startServer(process.env, server.socket);
+      };
       rawStdout(
         encodeFrame({
           t: "hello",
@@ -242,12 +247,15 @@ export async function main(argv: string[]): Promise<number> {
       );
       if (req.req === undefined) {
         rawStdout(encodeFrame({ t: "exit", code: 0 }));
+        start();
         return 0;
       }
       if (!accepts(req.req)) {
         throw new AgentmuxError("remote", "Bad remote request: serve: not a short request");
       }
-      return runFramed(req.req, execQuick, (f) => rawStdout(encodeFrame(f)));
+      const code = await runFramed(req.req, execQuick, (f) => rawStdout(encodeFrame(f)));
+      start();
+      return code;
     }
     case "stop":
       throw new AgentmuxError("remote", "Bad remote request: stop is asked on the server's socket");
