@@ -83,7 +83,7 @@ const ALIVE_COUNT = 2;
 /** Unix socket paths hold ~108 bytes; %C is 40 hex digits. */
 const MAX_CONTROL_DIR = 60;
 
-/** The socket directory: under the state dir, or a short per-state-dir one in /tmp when that is too long. */
+/** The socket directory: under the state dir, or a short per-state-dir one in /tmp when that path is too long or holds characters ssh would split or expand. */
 export function controlDirFor(stateDir: string, uid: number): string {
   const own = join(stateDir, "ssh");
   if (own.length <= MAX_CONTROL_DIR && PLAIN_PATH_RE.test(own)) return own;
