@@ -2,16 +2,20 @@
 // namespaces, an sshd and a user each; test/helpers/sim-hosts.mjs), reached
 // by the local agentmux over ssh exactly as real hosts are.
 //
-//   remote-status     status of a remote session: warm (shared connection up)
-//                     vs local + 1 RTT + 30 ms; cold (first contact) separately
-//   remote-ls-all     ls --all-hosts over 10 hosts vs the slowest single host
+//   remote-status     status of a remote session: warm (shared connection and the
+//                     host's resident server up) vs local + 1 RTT + 30 ms, measured
+//                     interleaved with local status and with the plain path
+//                     (AGENTMUX_REMOTE_RESIDENT=0: an ssh session and a Node start
+//                     there per call); cold (first contact) separately
+//   remote-ls-all     ls --all-hosts over 10 hosts vs the slowest single host (and
+//                     the plain path's ls --all-hosts beside it)
 //   remote-notify     a remote run ends -> the local notification command starts
 //                     (local watch holding the host's event channel)
 //
 // Standalone: node bench/remote.mjs [status|ls-all|notify]  (needs root and sshd).
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { asHostUser, createSimHosts, simHostsUnavailable } from "../test/helpers/sim-hosts.mjs";
@@ -21,6 +25,8 @@ const MAIN = join(root, "dist", "bin", "main.js");
 const round = (x) => Math.round(x * 10) / 10;
 const p50 = (v) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
 const p90 = (v) => [...v].sort((a, b) => a - b)[Math.ceil(0.9 * v.length) - 1];
+/** The 1-minute load average while a figure was taken (the machine is shared). */
+const load = () => round(loadavg()[0]);
 
 function cli(env, args, allowFail = false) {
   return new Promise((resolve, reject) => {
@@ -65,6 +71,9 @@ function rttMs(sim, host) {
   );
 }
 
+/** The same calls without the resident server: one ssh session and one Node start there each. */
+const plainEnv = (env) => ({ ...env, AGENTMUX_REMOTE_RESIDENT: "0" });
+
 export async function benchRemote(report, which = ["status", "ls-all", "notify"]) {
   const why = simHostsUnavailable();
   if (why) {
@@ -108,26 +117,45 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
         "sleep",
         "600",
       ]);
-      const local = await timed(20, () => cli(env, ["status", "loc", "--json"]).then((r) => r.ms));
-      const cold = await timed(5, async () => {
-        await cli(env, ["host", "rm", "h0"]); // ends the shared connection
-        await cli(env, ["host", "add", "h0", "h0"]);
-        return (await cli(env, ["status", "rem", "--host", "h0", "--json"])).ms;
-      });
-      const warm = await timed(20, () =>
-        cli(env, ["status", "rem", "--host", "h0", "--json"]).then((r) => r.ms),
-      );
+      // First contact: host rm ends the shared connection and the resident server there.
+      const cold = [];
+      const plainCold = [];
+      for (let i = 0; i < 5; i++) {
+        for (const [e, into] of [
+          [env, cold],
+          [plainEnv(env), plainCold],
+        ]) {
+          await cli(env, ["host", "rm", "h0"]);
+          await cli(env, ["host", "add", "h0", "h0"]);
+          into.push((await cli(e, ["status", "rem", "--host", "h0", "--json"])).ms);
+        }
+      }
+      // Warm up: the server started by the first contact is listening.
+      for (let i = 0; i < 3; i++) await cli(env, ["status", "rem", "--host", "h0", "--json"]);
+      // Interleaved, so load from other work on the machine falls on all three alike.
+      const local = [];
+      const warm = [];
+      const plain = [];
+      const loadAt = load();
+      for (let i = 0; i < 25; i++) {
+        local.push((await cli(env, ["status", "loc", "--json"])).ms);
+        warm.push((await cli(env, ["status", "rem", "--host", "h0", "--json"])).ms);
+        plain.push((await cli(plainEnv(env), ["status", "rem", "--host", "h0", "--json"])).ms);
+      }
       const rtt = rttMs(sim, h0);
       const budget = p50(local) + rtt + 30;
       report("remote-status", {
         local_p50_ms: round(p50(local)),
         warm_p50_ms: round(p50(warm)),
         warm_p90_ms: round(p90(warm)),
+        plain_warm_p50_ms: round(p50(plain)),
         cold_p50_ms: round(p50(cold)),
+        plain_cold_p50_ms: round(p50(plainCold)),
         rtt_ms: round(rtt),
         target_ms: round(budget),
         over_local_ms: round(p50(warm) - p50(local)),
         met: p50(warm) <= budget,
+        load1: loadAt,
       });
       await cli(env, ["kill", "loc"], true);
       await cli(env, ["kill", "rem", "--host", "h0"], true);
@@ -150,8 +178,9 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
           ]),
         ),
       );
-      // Warm every shared connection first; then each host alone, then all together.
-      await cli(env, ["ls", "--all-hosts", "--json"]);
+      // Warm every shared connection and resident server first; then each host alone, then all together.
+      for (let i = 0; i < 3; i++) await cli(env, ["ls", "--all-hosts", "--json"]);
+      const loadAt = load();
       const single = [];
       for (const h of sim.hosts) {
         single.push(
@@ -161,6 +190,9 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
       const all = await timed(10, () =>
         cli(env, ["ls", "--all-hosts", "--json"]).then((r) => r.ms),
       );
+      const plain = await timed(10, () =>
+        cli(plainEnv(env), ["ls", "--all-hosts", "--json"]).then((r) => r.ms),
+      );
       const slowest = Math.max(...single);
       const sum = single.reduce((a, b) => a + b, 0);
       report("remote-ls-all-hosts", {
@@ -169,6 +201,8 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
         slowest_single_p50_ms: round(slowest),
         sum_single_ms: round(sum),
         ratio_to_slowest: round(p50(all) / slowest),
+        plain_all_hosts_p50_ms: round(p50(plain)),
+        load1: loadAt,
       });
     }
 
@@ -231,7 +265,7 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
         runs: lat.length,
         p50_ms: round(p50(lat)),
         p90_ms: round(p90(lat)),
-
+        load1: load(),
         target_p50_ms: 250,
       });
     }

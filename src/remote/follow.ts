@@ -8,7 +8,8 @@ import type { Context } from "../sessions/context.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import type { RunState } from "../sessions/lifecycle.js";
 import type { HostRow } from "../store/hosts.js";
-import { callHost, transportError } from "./call.js";
+import { transportError } from "./call.js";
+import { callQuick } from "./fast.js";
 import { HostChannel } from "./channel.js";
 import { journalKey } from "./ssh.js";
 import { PROTOCOL_VERSION, type EventLine, type RunEventStatus } from "./protocol.js";
@@ -128,7 +129,7 @@ export class RemoteFollower {
       .filter((h) => h.name !== host.name);
     await Promise.all(
       others.map(async (h) => {
-        const r = await callHost(
+        const r = await callQuick(
           this.ctx,
           h,
           { v: PROTOCOL_VERSION, op: "pause", agent: st.agent, until, reason },

@@ -33,7 +33,18 @@ export type Request =
   /** Pause launches of an agent there until `until` (a limit hit on another host). */
   | { v: number; op: "pause"; agent: string; until: string; reason: string }
   /** The session's id there, for `attach` (whose terminal leaves no stdin for a request). */
-  | { v: number; op: "session-id"; name: string };
+  | { v: number; op: "session-id"; name: string }
+  /**
+   * Over ssh: make sure the host's resident server runs (remote/resident.ts),
+   * answer with its socket, and run `req` (if any) in this process; the
+   * answer is framed (remote/frames.ts).
+   */
+  | { v: number; op: "serve"; req?: QuickRequest }
+  /** On the resident server's socket: end that server (host rm). */
+  | { v: number; op: "stop" };
+
+/** What the resident server runs for a caller: short requests that end on their own. */
+export type QuickRequest = Extract<Request, { op: "cli" | "pause" | "session-id" }>;
 
 /** One line of the events stream. */
 export type EventLine =
@@ -111,9 +122,23 @@ export function parseRequest(line: string): Request {
     case "session-id":
       if (!isStr(r.name)) throw bad("session-id needs a name");
       return { v: PROTOCOL_VERSION, op: "session-id", name: r.name };
+    case "serve": {
+      if (r.req === undefined) return { v: PROTOCOL_VERSION, op: "serve" };
+      if (typeof r.req !== "object" || r.req === null) throw bad("serve: req must be a request");
+      // The inner request is validated as one of its own (a line of JSON is all it could be).
+      const inner = parseRequest(JSON.stringify(r.req));
+      if (!isQuick(inner)) throw bad(`serve: ${show(inner.op)} cannot be run by the server`);
+      return { v: PROTOCOL_VERSION, op: "serve", req: inner };
+    }
+    case "stop":
+      return { v: PROTOCOL_VERSION, op: "stop" };
     default:
       throw bad(`unknown op ${show(r.op)}`);
   }
+}
+
+export function isQuick(r: Request): r is QuickRequest {
+  return r.op === "cli" || r.op === "pause" || r.op === "session-id";
 }
 
 export function encodeRequest(r: Request): string {

@@ -22,6 +22,12 @@ const DEST_RE = /^[A-Za-z0-9_.@:[\]%+-]{1,255}$/;
 /** A command word the remote shell runs as is: no quotes, spaces, `$`, `;`, globs. */
 const COMMAND_RE = /^[A-Za-z0-9_./~+-]{1,200}$/;
 
+/**
+ * A path ssh can take in a forward (`-L LOCAL:REMOTE` splits at ':', and
+ * ControlPath expands '%') and a unix socket can hold (~108 bytes).
+ */
+export const PLAIN_PATH_RE = /^\/[A-Za-z0-9._/+-]{1,99}$/;
+
 /** "local" names this machine in `ls --all-hosts`. */
 export const LOCAL_HOST = "local";
 
@@ -77,10 +83,10 @@ const ALIVE_COUNT = 2;
 /** Unix socket paths hold ~108 bytes; %C is 40 hex digits. */
 const MAX_CONTROL_DIR = 60;
 
-/** The socket directory: under the state dir, or a short per-state-dir one in /tmp when that is too long. */
+/** The socket directory: under the state dir, or a short per-state-dir one in /tmp when that path is too long or holds characters ssh would split or expand. */
 export function controlDirFor(stateDir: string, uid: number): string {
   const own = join(stateDir, "ssh");
-  if (own.length <= MAX_CONTROL_DIR) return own;
+  if (own.length <= MAX_CONTROL_DIR && PLAIN_PATH_RE.test(own)) return own;
   const h = createHash("sha1").update(stateDir).digest("hex").slice(0, 12);
   return join(tmpdir(), `agentmux-ssh-${uid}-${h}`);
 }
@@ -157,6 +163,27 @@ export function callArgs(
 export function exitMasterArgs(host: Target, s: SshSettings): string[] {
   checkDest(host.dest);
   return [...baseArgs(host, s), "-O", "exit", "--", host.dest];
+}
+
+/**
+ * argv that asks the shared connection to add (or cancel) a forward from a
+ * local unix socket to one on the host (the resident server's). Both paths
+ * are checked to be plain: no ':' to split the spec, nothing for ssh to expand.
+ */
+export function forwardArgs(
+  host: Target,
+  s: SshSettings,
+  op: "forward" | "cancel",
+  local: string,
+  remote: string,
+): string[] {
+  checkDest(host.dest);
+  for (const p of [local, remote]) {
+    if (!PLAIN_PATH_RE.test(p)) {
+      throw new AgentmuxError("internal", `Not a plain socket path for a forward: ${show(p)}`);
+    }
+  }
+  return [...baseArgs(host, s), "-O", op, "-L", `${local}:${remote}`, "--", host.dest];
 }
 
 /** argv that runs a FIXED probe script (no data in it) for `host check`. */

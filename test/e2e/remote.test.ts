@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { FAKE_AGENT, MAIN_JS, World, waitFor } from "../helpers/cli.js";
@@ -8,8 +16,10 @@ import {
   createSimHosts,
   linkDown,
   linkUp,
+  processesOf,
   simHostsUnavailable,
   sshdLogins,
+  sshdSessions,
   startSshd,
   stopSshd,
   type SimHost,
@@ -540,6 +550,145 @@ describe.skipIf(skip)(
         60_000,
       );
       expect(line.trim()).toBe("meanwhile_h1 succeeded | meanwhile@h1 succeeded");
+    });
+
+    /** The host's resident servers (`agentmux _remote --serve`), by pid. */
+    const servers = (h: SimHost): number[] =>
+      processesOf(h, ["_remote", "--serve"]).map(([pid]) => pid);
+    const serverSocket = (h: SimHost): string => `${h.home}/.local/state/agentmux/serve/s.sock`;
+    /** A first call (the slow way) leaves the resident server running: wait until it listens. */
+    const warmUp = async (w: { remote: World["cli"] }, h: SimHost): Promise<number> => {
+      const r = await w.remote(["ls", "--host", h.name, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      return waitFor("the resident server", () => {
+        const pids = servers(h);
+        return pids.length === 1 && existsSync(serverSocket(h)) ? pids[0] : null;
+      });
+    };
+
+    it("warm calls are answered by the host's resident server: no ssh session, no Node start there", async () => {
+      const w = await world();
+      const run = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "quick",
+        "--cwd",
+        "proj",
+        "--",
+        "sh",
+        "-c",
+        "echo quick-output",
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const pid = await warmUp(w, h1);
+      await waitState(w, "h1", "quick", ended);
+      const sessions = sshdSessions(h1);
+      const logins = sshdLogins(h1);
+      for (let i = 0; i < 3; i++) {
+        const s = await statusOn(w, "h1", "quick");
+        expect(s).toMatchObject({ name: "quick", state: "succeeded", exitCode: 0 });
+        const tail = await w.remote(["tail", "quick", "--host", "h1"]);
+        expect(tail.stdout).toContain("quick-output");
+        const ls = await w.remote(["ls", "--all-hosts", "--json"]);
+        const names = (JSON.parse(ls.stdout) as { sessions: Row[] }).sessions.map(
+          (x) => `${x.host}:${x.name}`,
+        );
+        expect(names).toContain("h1:quick");
+      }
+      // The same answer as the host's own agentmux gives.
+      const there = JSON.parse(asHostUser(h1, ["agentmux", "status", "quick", "--json"])) as Row;
+      expect(await statusOn(w, "h1", "quick")).toEqual(there);
+      // An error is worded and coded as it is there.
+      const missing = await w.remote(["status", "nope", "--host", "h1", "--json"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/No session named "nope"/);
+      expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: "not-found" } });
+      expect(sshdSessions(h1)).toBe(sessions);
+      expect(sshdLogins(h1)).toBe(logins);
+      expect(servers(h1)).toEqual([pid]);
+      // host rm ends it there: nothing of the fast path is left running.
+      const rm = await w.remote(["host", "rm", "h1"]);
+      expect(rm.code, rm.stderr).toBe(0);
+      await waitFor("the resident server to leave", () => (servers(h1).length === 0 ? true : null));
+      expect(existsSync(serverSocket(h1))).toBe(false);
+      expect(processesOf(h1, ["_remote"])).toEqual([]);
+    });
+
+    it("a resident server killed mid-session: the next call still answers, and a new one takes over", async () => {
+      const w = await world();
+      const old = await warmUp(w, h1);
+      process.kill(old, "SIGKILL");
+      await waitFor("the server to die", () => (servers(h1).length === 0 ? true : null));
+      // Its socket is left behind, the forward still listens here: neither is mistaken for an answer.
+      expect(existsSync(serverSocket(h1))).toBe(true);
+      const r = await w.remote(["ls", "--host", "h1", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+      const next = await waitFor("a new server", () => {
+        const pids = servers(h1);
+        return pids.length === 1 && pids[0] !== old ? pids[0] : null;
+      });
+      // Once it listens, calls are fast again (no new ssh session).
+      await waitFor("the new server to listen", async () => {
+        const before = sshdSessions(h1);
+        const x = await w.remote(["ls", "--host", "h1", "--json"]);
+        return x.code === 0 && sshdSessions(h1) === before ? true : null;
+      });
+      expect(servers(h1)).toEqual([next]);
+    });
+
+    it("an idle resident server leaves by itself; the next call starts another", async () => {
+      const rc = join(h1.home, ".bashrc");
+      const saved = readFileSync(rc, "utf8");
+      onTestFinished(() => writeFileSync(rc, saved));
+      writeFileSync(rc, `${saved}export AGENTMUX_SERVE_IDLE_MS=1000\n`);
+      const w = await world();
+      const pid = await warmUp(w, h1);
+      await waitFor(
+        "the idle server to leave",
+        () => (servers(h1).length === 0 && !existsSync(serverSocket(h1)) ? true : null),
+        30_000,
+      );
+      const log = readFileSync(join(h1.home, ".local/state/agentmux/serve/serve.log"), "utf8");
+      expect(log).toContain(`resident server ${pid} leaves: idle`);
+      const r = await w.remote(["status", "nope", "--host", "h1"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/No session named "nope"/);
+    });
+
+    it("a host whose agentmux has no resident server is asked the plain way", async () => {
+      const w = await world();
+      // An older agentmux there: it refuses op "serve" as it refuses any op it does not know.
+      const old = join(h1.home, "bin", "old-agentmux");
+      writeFileSync(
+        old,
+        [
+          "#!/bin/sh",
+          "IFS= read -r line",
+          'case "$line" in',
+          `  *'"op":"serve"'*) echo 'agentmux: Bad remote request: unknown op "serve"' >&2; exit 1 ;;`,
+          "esac",
+          'printf \'%s\\n\' "$line" | exec agentmux "$@"',
+          "",
+        ].join("\n"),
+      );
+      chmodSync(old, 0o755);
+      chownSync(old, h1.uid, h1.uid);
+      const add = await w.remote(["host", "add", "old", "h1", "--agentmux", "bin/old-agentmux"]);
+      expect(add.code, add.stderr).toBe(0);
+      for (let i = 0; i < 2; i++) {
+        const before = sshdSessions(h1);
+        const r = await w.remote(["ls", "--host", "old", "--json"]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toBe("");
+        expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+        // The first call tried op "serve" once, then the plain way; the second goes straight there.
+        expect(sshdSessions(h1) - before).toBe(i === 0 ? 2 : 1);
+      }
+      expect(servers(h1)).toEqual([]);
     });
 
     // Last: the pause it spreads holds on both hosts for the rest of this file.

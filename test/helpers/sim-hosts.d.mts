@@ -28,6 +28,8 @@ export function createSimHosts(count: number): Promise<SimWorld>;
 export function startSshd(host: SimHost): Promise<void>;
 export function stopSshd(host: SimHost): Promise<void>;
 export function sshdLogins(host: SimHost): number;
+export function sshdSessions(host: SimHost): number;
+export function processesOf(host: SimHost, words: string[]): [number, string[]][];
 export function linkDown(host: SimHost): void;
 export function linkUp(host: SimHost): Promise<void>;
 export function pidsOfUid(uid: number): number[];

@@ -324,6 +324,30 @@ export function sshdLogins(host) {
   return (readFileSync(host.log, "utf8").match(/Accepted publickey/g) ?? []).length;
 }
 
+/**
+ * Commands sshd started for the host's user (LogLevel VERBOSE logs one line
+ * per exec session): each is a login shell and, for `agentmux _remote`, a
+ * Node start there. A request over a forward to the resident server starts none.
+ */
+export function sshdSessions(host) {
+  if (!existsSync(host.log)) return 0;
+  return (readFileSync(host.log, "utf8").match(/Starting session: command/g) ?? []).length;
+}
+
+/** The host user's processes whose argv contains all of `words`, as [pid, argv] pairs. */
+export function processesOf(host, words) {
+  const out = [];
+  for (const pid of pidsOfUid(host.uid)) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+      if (words.every((w) => argv.includes(w))) out.push([pid, argv]);
+    } catch {
+      // exited during the scan
+    }
+  }
+  return out;
+}
+
 export function linkDown(host) {
   sh("ip", ["-n", host.ns, "link", "set", host.vethHost, "down"]);
 }

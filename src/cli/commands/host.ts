@@ -1,5 +1,6 @@
 import { checkHost } from "../../remote/check.js";
 import { hostNamed, dropConnection } from "../../remote/call.js";
+import { stopResident } from "../../remote/fast.js";
 import { checkDest, checkHostName, checkRemoteCommand } from "../../remote/ssh.js";
 import { Context } from "../../sessions/context.js";
 import { AgentmuxError, show } from "../../util/errors.js";
@@ -89,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
       case "rm": {
         const [name] = want(1, "NAME") as [string];
         const host = hostNamed(ctx, name);
+        // Its resident server there leaves now rather than at its idle timeout.
+        await stopResident(ctx, host);
         await dropConnection(ctx, host);
         ctx.store().removeHost(name);
         if (json) printJson({ removed: name });

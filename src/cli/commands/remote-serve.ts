@@ -2,9 +2,21 @@ import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
 import { reportRateLimit } from "../../governor/governor.js";
 import { streamEvents } from "../../remote/events-source.js";
-import { parseRequest, type RemoteCommand } from "../../remote/protocol.js";
+import { encodeFrame, SERVE_VERSION } from "../../remote/frames.js";
+import { parseRequest, type QuickRequest, type RemoteCommand } from "../../remote/protocol.js";
+import {
+  findServer,
+  idleMs,
+  rawStdout,
+  runFramed,
+  serve,
+  serverSocketPath,
+  startServer,
+} from "../../remote/resident.js";
+import { stateDir } from "../../store/paths.js";
 import { AgentmuxError, isAgentmuxError, show } from "../../util/errors.js";
 import { err, out } from "../output.js";
+import { isQuickCommand } from "../remote/quick.js";
 
 /**
  * `agentmux _remote`: the one command another machine runs here over ssh.
@@ -70,6 +82,76 @@ function report(e: unknown, json: boolean): number {
   return e.code === "usage" ? 2 : 1;
 }
 
+/** Every error as main.ts words it, for a request answered in a process that lives on. */
+function reportAny(e: unknown, json: boolean): number {
+  if (isAgentmuxError(e)) return report(e, json);
+  if (json) out(JSON.stringify({ error: { code: "internal", message: String(e) } }));
+  err(`agentmux: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 70;
+}
+
+/** A short request run in this process (the resident server, or op "serve"), as `_remote` runs it. */
+async function execQuick(req: QuickRequest): Promise<number> {
+  switch (req.op) {
+    case "cli": {
+      const [cmd, ...rest] = req.argv as [RemoteCommand, ...string[]];
+      if (!isQuickCommand(cmd, rest)) {
+        return reportAny(
+          new AgentmuxError("remote", `${cmd} is not answered by the resident server`),
+          rest.includes("--json"),
+        );
+      }
+      try {
+        return await (await COMMANDS[cmd]()).main(rest);
+      } catch (e) {
+        return reportAny(e, rest.includes("--json"));
+      }
+    }
+    case "pause": {
+      const ctx = new Context();
+      try {
+        reportRateLimit(ctx.store(), req.agent, req.until, req.reason);
+        out(JSON.stringify({ ok: true }));
+        return 0;
+      } catch (e) {
+        return reportAny(e, true);
+      } finally {
+        ctx.close();
+      }
+    }
+    case "session-id": {
+      const ctx = new Context();
+      try {
+        out(JSON.stringify({ id: findSession(ctx, req.name).id }));
+        return 0;
+      } catch (e) {
+        return reportAny(e, true);
+      } finally {
+        ctx.close();
+      }
+    }
+  }
+}
+
+const accepts = (req: QuickRequest): boolean =>
+  req.op !== "cli" || isQuickCommand(req.argv[0] ?? "", req.argv.slice(1));
+
+/** `_remote --serve`: the resident server itself (started detached by op "serve"). */
+async function residentServer(): Promise<number> {
+  const log = (line: string): void => err(`${new Date().toISOString()} ${line}`);
+  await serve({
+    socket: serverSocketPath(stateDir(process.env), process.getuid?.() ?? 0),
+    idleMs: idleMs(process.env),
+    exec: execQuick,
+    accepts,
+    log,
+    signals: true,
+  });
+  // Work a request left behind (a timer, a watcher) must not keep a server that left alive.
+  setTimeout(() => process.exit(0), 2_000).unref();
+  return 0;
+}
+
 async function attach(id: string): Promise<number> {
   if (!/^\d{1,12}$/.test(id)) {
     throw new AgentmuxError("usage", `_remote --attach: expected a session id, got ${show(id)}`);
@@ -93,6 +175,7 @@ async function attach(id: string): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--attach") return attach(argv[1] ?? "");
+  if (argv[0] === "--serve" && argv.length === 1) return residentServer();
   if (argv.length > 0) {
     throw new AgentmuxError("usage", `_remote takes its request on stdin, got ${show(argv[0])}`);
   }
@@ -145,5 +228,36 @@ export async function main(argv: string[]): Promise<number> {
         ctx.close();
       }
     }
+    case "serve": {
+      // Answer in frames, and leave the resident server running for the next call.
+      process.stdin.destroy();
+      const server = await findServer(stateDir(process.env));
+      // Started after the answer, so its start does not slow this one down.
+      const start = (): void => {
+        if (!server.up && server.socket !== null) startServer(process.env, server.socket);
+      };
+      rawStdout(
+        encodeFrame({
+          t: "hello",
+          v: SERVE_VERSION,
+          pid: server.pid,
+          socket: server.socket,
+          up: server.up,
+        }),
+      );
+      if (req.req === undefined) {
+        rawStdout(encodeFrame({ t: "exit", code: 0 }));
+        start();
+        return 0;
+      }
+      if (!accepts(req.req)) {
+        throw new AgentmuxError("remote", "Bad remote request: serve: not a short request");
+      }
+      const code = await runFramed(req.req, execQuick, (f) => rawStdout(encodeFrame(f)));
+      start();
+      return code;
+    }
+    case "stop":
+      throw new AgentmuxError("remote", "Bad remote request: stop is asked on the server's socket");
   }
 }

@@ -43,7 +43,8 @@ export const remoteServe: CommandDecl = {
   name: "_remote",
   summary: "internal: serve one request from another machine's agentmux",
   positionals: [],
-  description: "Run over ssh by another machine's agentmux; reads one JSON request on stdin.",
+  description:
+    "Run over ssh by another machine's agentmux; reads one JSON request on stdin. `_remote --serve` is the host's resident server (remote/resident.ts).",
   options: [],
   internal: true,
 };

@@ -4,7 +4,8 @@ import { parse, flag, str } from "../args.js";
 import { Context } from "../../sessions/context.js";
 import type { StatusJson } from "../../sessions/view.js";
 import type { HostRow } from "../../store/hosts.js";
-import { callHost, dropConnection, transportError } from "../../remote/call.js";
+import { dropConnection, transportError } from "../../remote/call.js";
+import { callQuick } from "../../remote/fast.js";
 import { PROTOCOL_VERSION } from "../../remote/protocol.js";
 import { LOCAL_HOST } from "../../remote/ssh.js";
 
@@ -31,7 +32,8 @@ export async function askHost(
   all: boolean,
 ): Promise<{ answer: HostAnswer; sessions: HostSession[] }> {
   const t0 = Date.now();
-  const r = await callHost(
+  // The host's resident server answers when it is up: no ssh session, no Node start there.
+  const r = await callQuick(
     ctx,
     host,
     { v: PROTOCOL_VERSION, op: "cli", argv: ["ls", "--json", ...(all ? ["--all"] : [])] },

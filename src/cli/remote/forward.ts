@@ -10,6 +10,8 @@ import type { HostRow } from "../../store/hosts.js";
 import { AgentmuxError, show } from "../../util/errors.js";
 import { hasFlag, takeNotify } from "../../remote/argv.js";
 import { callHost, hostNamed, settingsFor, transportError } from "../../remote/call.js";
+import { callQuick } from "../../remote/fast.js";
+import { isQuickCommand } from "./quick.js";
 import { PROTOCOL_VERSION, REMOTE_COMMANDS } from "../../remote/protocol.js";
 import { callArgs, journalKey } from "../../remote/ssh.js";
 
@@ -34,12 +36,11 @@ export async function forward(command: string, hostName: string, argv: string[])
       return await launchRemote(ctx, host, command, argv);
     }
     // Output streams through as it comes (tail -f); a follower has no deadline.
-    const r = await callHost(
-      ctx,
-      host,
-      { v: PROTOCOL_VERSION, op: "cli", argv: [command, ...argv] },
-      { stdout: "inherit" },
-    );
+    // Short commands are answered by the host's resident server when it is up.
+    const req = { v: PROTOCOL_VERSION, op: "cli" as const, argv: [command, ...argv] };
+    const r = isQuickCommand(command, argv)
+      ? await callQuick(ctx, host, req, { stdout: "inherit" })
+      : await callHost(ctx, host, req, { stdout: "inherit" });
     const e = transportError(host, r);
     if (e) throw e;
     return r.exitCode ?? 1;
@@ -157,7 +158,7 @@ async function attachRemote(ctx: Context, host: HostRow, argv: string[]): Promis
       hint: "usage: agentmux attach <name> --host HOST",
     });
   }
-  const r = await callHost(
+  const r = await callQuick(
     ctx,
     host,
     { v: PROTOCOL_VERSION, op: "session-id", name },
