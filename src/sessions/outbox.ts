@@ -24,8 +24,9 @@ const STALE_CLAIM_MS = 5 * 60_000;
  * process happens to deliver: the finisher in the pane has the tmux
  * server's frozen environment, a monitor has its own.
  */
-function envOfRun(store: Store, runId: number): NodeJS.ProcessEnv | undefined {
-  const run = store.getRun(runId);
+function envOfRun(store: Store, runId: number | null): NodeJS.ProcessEnv | undefined {
+  // A remote run's row (runId null): the deliverer's own environment.
+  const run = runId === null ? null : store.getRun(runId);
   if (!run) return undefined;
   try {
     return readEnvFile(runFile(run.runDir, "env"));

@@ -428,6 +428,68 @@ describe.skipIf(skip)(
       expect(there.state).toBe("succeeded");
     });
 
+    it("a remote run's notification that fails is retried through the outbox and delivered once", async () => {
+      // No coalescing window: the retry is due after the first backoff (5 s) alone.
+      const w = await world({ notify: { coalesceSeconds: 0 } });
+      const notes = join(w.root, "notes");
+      const journal = join(w.root, "journal");
+      const failedOnce = join(w.root, "failed-once");
+      const script = join(w.root, "flaky-notify.sh");
+      // Fails the first time (a gateway restarting), delivers after that.
+      writeFileSync(
+        script,
+        `#!/bin/sh\nif [ ! -e ${failedOnce} ]; then : > ${failedOnce}; echo 'gateway down' >&2; exit 1; fi\nprintf '%s %s\\n' "$AGENTMUX_NAME" "$AGENTMUX_STATE" >> ${notes}\n`,
+        { mode: 0o755 },
+      );
+      const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
+        env: { ...w.env, ...sim.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let log = "";
+      watch.stdout.on("data", (b: Buffer) => (log += b.toString()));
+      const watchExit = new Promise((r) => watch.on("close", r));
+      onTestFinished(async () => {
+        watch.kill("SIGTERM");
+        await watchExit;
+      });
+      const r = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "flaky",
+        "--cwd",
+        "proj",
+        "--notify-cmd",
+        `${script} {name}`,
+        "--journal",
+        journal,
+        "--",
+        "true",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      await waitFor("the failed first delivery", () =>
+        /h1: flaky: command notification failed \(retried at/.test(log),
+      );
+      expect(existsSync(failedOnce)).toBe(true);
+      // The first retry is due 5 s later (notify/retry.ts); watch's timer sends it.
+      const delivered = await waitFor(
+        "the retried delivery",
+        () => (existsSync(notes) ? readFileSync(notes, "utf8") : null),
+        30_000,
+      );
+      expect(delivered).toBe("flaky@h1 succeeded\n");
+      const day = readdirSync(journal).find((f) => f.endsWith(".md")) ?? "";
+      const text = readFileSync(join(journal, day), "utf8");
+      expect(text).toMatch(/flaky on h1/);
+      expect(text).toContain("agentmux:flaky@h1#1");
+      // Once: nothing is left pending, and a later pass sends nothing again.
+      const hb = await w.cli(["heartbeat", "--json"]);
+      expect(hb.code, hb.stderr).toBe(0);
+      expect(readFileSync(notes, "utf8")).toBe("flaky@h1 succeeded\n");
+    });
+
     it("a host that goes down mid-run shows unreachable, the run keeps going there, and the truth shows when it is back", async () => {
       const w = await world();
       const gate = `${h0.home}/proj/down-gate-${Date.now()}`;
