@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnose } from "../diagnose/diagnose.js";
 import { acquireLaunchSlot, limitsFor, reportFromDiagnosis } from "../governor/governor.js";
+import { elsewhereFor } from "../sessions/fleet-hook.js";
 import { headCommit } from "../git/git.js";
 import { headBranchFromFiles, headFromFiles } from "../git/head-file.js";
 import { startAgentChild, type AgentExit } from "../process/agent-child.js";
@@ -132,6 +133,7 @@ export async function runIteration(
     // account take turns, and a rate limit any of them hit pauses them all.
     await acquireLaunchSlot(store, rt.spec.agent, {
       limits: limitsFor(rt.spec.agent, rt.ctx.config()),
+      ...elsewhereFor(rt.ctx, rt.spec.agent),
       excludeRunId: rt.run.id,
       launcher: `run:${rt.run.id}`,
       maxWaitMs: rt.deadline === null ? SLOT_WAIT_MS : Math.max(0, rt.deadline - Date.now()),

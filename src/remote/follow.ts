@@ -91,7 +91,9 @@ export class RemoteFollower {
       const sent = await deliverPending(store, { windowMs: notifyWindowMs(this.ctx.config()) });
       for (const f of sent.failed) {
         const when = f.final ? "given up" : `retried at ${f.nextAttemptAt ?? "-"}`;
-        this.log(`${host.name}: ${st.name}: ${f.channel} notification failed (${when}): ${f.error}`);
+        this.log(
+          `${host.name}: ${st.name}: ${f.channel} notification failed (${when}): ${f.error}`,
+        );
       }
     }
     this.log(`${host.name}: ${st.name} ${st.state} (run ${st.run ?? "-"})`);

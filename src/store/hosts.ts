@@ -139,7 +139,13 @@ export function settleRemoteWatchWith(
             `INSERT INTO notifications (remote_watch_id, channel, target, payload, state, created_at)
              VALUES (?, ?, ?, ?, 'pending', ?) RETURNING *`,
           )
-          .get(id, item.channel, item.target, JSON.stringify(item.payload ?? null), createdAt) as Row,
+          .get(
+            id,
+            item.channel,
+            item.target,
+            JSON.stringify(item.payload ?? null),
+            createdAt,
+          ) as Row,
       ),
     );
   });
@@ -150,5 +156,5 @@ export function remoteWatchNotifications(sql: Sql, watchId: number): Notificatio
   return sql
     .stmt("SELECT * FROM notifications WHERE remote_watch_id = ? ORDER BY id")
     .all(watchId)
-    .map((r) => toNotification(r as Row));
+    .map((r) => toNotification(r));
 }

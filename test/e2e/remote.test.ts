@@ -490,6 +490,77 @@ describe.skipIf(skip)(
       expect(readFileSync(notes, "utf8")).toBe("flaky@h1 succeeded\n");
     });
 
+    it("the concurrency limit counts the account's runs on every host: a --host start and a local one wait for the slot", async () => {
+      // One cmd run at a time for the whole account, by this machine's config.
+      const w = await world({ limits: { cmd: { concurrency: 1 } } });
+      const gateA = `${h0.home}/proj/slot-a-${Date.now()}`;
+      const gateB = `${h1.home}/proj/slot-b-${Date.now()}`;
+      const first = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h0",
+        "--name",
+        "holder",
+        "--cwd",
+        "proj",
+        "--",
+        "sh",
+        "-c",
+        `while [ ! -e ${gateA} ]; do sleep 0.05; done`,
+      ]);
+      expect(first.code, first.stderr).toBe(0);
+      /** A CLI call whose stderr can be watched while it runs. */
+      const background = (args: string[]) => {
+        const p = spawn(process.execPath, [MAIN_JS, ...args], {
+          env: { ...w.env, ...sim.env },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        const io = { stdout: "", stderr: "" };
+        p.stdout.on("data", (b: Buffer) => (io.stdout += b.toString()));
+        p.stderr.on("data", (b: Buffer) => (io.stderr += b.toString()));
+        const code = new Promise<number | null>((r) => p.on("close", r));
+        onTestFinished(async () => {
+          if (p.exitCode === null) p.kill("SIGTERM");
+          await code;
+        });
+        return { io, code };
+      };
+      const second = background([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "second",
+        "--cwd",
+        "proj",
+        "--",
+        "sh",
+        "-c",
+        `while [ ! -e ${gateB} ]; do sleep 0.05; done`,
+      ]);
+      const said = await waitFor("the --host start to wait", () =>
+        /second waits: 1 cmd runs are live \(limit 1; h0: 1, h1: 0\)/.exec(second.io.stderr),
+      );
+      expect(said).not.toBeNull();
+      // Still waiting: nothing was started on h1.
+      const none = await w.remote(["ls", "--host", "h1", "--json"]);
+      expect((JSON.parse(none.stdout) as Row[]).map((s) => s.name)).not.toContain("second");
+      asHostUser(h0, ["touch", gateA]);
+      expect(await second.code, second.io.stderr).toBe(0);
+      expect(second.io.stdout).toMatch(/started second \(cmd\) on h1/);
+      expect((await statusOn(w, "h1", "second")).state).toMatch(/starting|running/);
+      // A local start counts the run on h1 the same way.
+      const local = background(["run", "cmd", "--name", "mine", "--cwd", w.root, "--", "true"]);
+      await waitFor("the local start to wait", () =>
+        /mine waits: 1 cmd runs are live \(limit 1; h0: 0, h1: 1\)/.test(local.io.stderr),
+      );
+      asHostUser(h1, ["touch", gateB]);
+      expect(await local.code, local.io.stderr).toBe(0);
+      expect(local.io.stdout).toMatch(/mine/);
+    });
+
     it("a host that goes down mid-run shows unreachable, the run keeps going there, and the truth shows when it is back", async () => {
       const w = await world();
       const gate = `${h0.home}/proj/down-gate-${Date.now()}`;
