@@ -48,3 +48,40 @@ describe("a remote run's notifications in the outbox", () => {
     expect(s.remoteWatchNotifications(watch.id)).toEqual([]);
   });
 });
+
+describe("the migration that lets a notification belong to a remote run", () => {
+  it("keeps every notification of a store made before it, with its state and retry record", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const { join } = await import("node:path");
+    const { APPLICATION_ID, MIGRATIONS } = await import("./migrations.js");
+    const { DB_FILE } = await import("./open.js");
+    const dir = tempDir();
+    // A store as the version before this migration left it.
+    const db = new Database(join(dir, DB_FILE));
+    const before = MIGRATIONS.length - 1;
+    for (const m of MIGRATIONS.slice(0, before)) db.exec(m);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${before}`);
+    db.exec(
+      `INSERT INTO sessions (id, name, kind, agent, spec, created_at) VALUES (1, 'old', 'agent', 'cmd', '{}', 'T');
+       INSERT INTO runs (id, session_id, run_no, state, run_dir, log_path, started_at) VALUES (7, 1, 1, 'succeeded', '', '', 'T');
+       INSERT INTO notifications (run_id, channel, target, payload, state, attempts, last_error, created_at, next_attempt_at, retry_since)
+         VALUES (7, 'command', 'notify-me', '{"text":"old succeeded"}', 'pending', 2, 'down', 'T', 'U', 'V');`,
+    );
+    db.close();
+    const s = openStore(dir);
+    onTestFinished(() => s.close());
+    expect(s.listNotifications(7)).toMatchObject([
+      {
+        runId: 7,
+        remoteWatchId: null,
+        state: "pending",
+        attempts: 2,
+        lastError: "down",
+        nextAttemptAt: "U",
+        retrySince: "V",
+        payload: { text: "old succeeded" },
+      },
+    ]);
+  });
+});
