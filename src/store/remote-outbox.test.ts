@@ -1,5 +1,8 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { openStore } from "./open.js";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { APPLICATION_ID, MIGRATIONS } from "./migrations.js";
+import { DB_FILE, openStore } from "./open.js";
 import { tempDir } from "../../test/helpers/tmp.js";
 
 function fresh() {
@@ -50,11 +53,7 @@ describe("a remote run's notifications in the outbox", () => {
 });
 
 describe("the migration that lets a notification belong to a remote run", () => {
-  it("keeps every notification of a store made before it, with its state and retry record", async () => {
-    const { default: Database } = await import("better-sqlite3");
-    const { join } = await import("node:path");
-    const { APPLICATION_ID, MIGRATIONS } = await import("./migrations.js");
-    const { DB_FILE } = await import("./open.js");
+  it("keeps every notification of a store made before it, with its state and retry record", () => {
     const dir = tempDir();
     // A store as the version before this migration left it.
     const db = new Database(join(dir, DB_FILE));
