@@ -130,7 +130,7 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
       sendJson(res, 201, await actions.startLoop(ctx, input));
       changes.notify();
     })
-    .add("GET", "/api/events", (req, res) => {
+    .add("GET", "/api/events", async (req, res) => {
       // The list, now and after every store change.
       const events = startEvents(res);
       let busy = false;
@@ -164,8 +164,9 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
         events.close();
         streams.delete(stream);
       });
-      pushHosts();
-      return push();
+      // The local list first; the hosts' only where there are hosts.
+      await push();
+      if (ctx.store().listHosts().length > 0) pushHosts();
     })
     .add("GET", "/api/sessions/:name/stream", async (req, res, p) => {
       const session = findSession(ctx, actions.sessionName(p.name ?? ""));
