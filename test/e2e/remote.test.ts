@@ -733,6 +733,47 @@ describe.skipIf(skip)(
       expect(here.code, here.stderr).toBe(0);
       expect(here.stdout).toMatch(/^queued here \(cmd\): .*cmd is paused until/m);
     });
+
+    it("a limit hit on this machine pauses that account's --host starts too", async () => {
+      const limits = { limits: { cmd: { pauseOnLimit: true } } };
+      for (const h of sim.hosts) {
+        const file = join(h.home, "config.json");
+        const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...cfg, ...limits }));
+      }
+      const w = await world(limits);
+      // A long pause, so it outlasts (and, the later pause winning, names
+      // itself over) any pause the host still holds from an earlier test.
+      const hit = await w.cli([
+        "run",
+        "cmd",
+        "--name",
+        "hit-here",
+        "--cwd",
+        w.root,
+        "--",
+        "sh",
+        "-c",
+        "echo 'Rate limit reached for organization org-test on requests per min (RPM). Please try again in 5000s.'; exit 1",
+      ]);
+      expect(hit.code, hit.stderr).toBe(0);
+      await w.waitStatus("hit-here", (s) => s.diagnosis?.code === "rate-limit");
+      const refused = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "blocked",
+        "--cwd",
+        "proj",
+        "--no-queue",
+        "--",
+        "true",
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/cmd is paused until .*rate-limit hit by hit-here/);
+    });
   },
 );
 
