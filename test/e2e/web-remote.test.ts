@@ -131,6 +131,11 @@ describe.skipIf(skip)(
         ["h0", true],
         ["h1", false],
       ]);
+      // A host that does not answer is the gateway's failure (502, naming it); an unknown one 404.
+      const dead = await web.api("/api/hosts/h1/sessions/any");
+      expect(dead.status).toBe(502);
+      expect(await dead.text()).toMatch(/host h1 \(h1\) is unreachable/);
+      expect((await web.api("/api/hosts/nope/sessions/any")).status).toBe(404);
       expect(errors).toEqual([]);
     });
   },
