@@ -11,8 +11,10 @@
 //                     the plain path's ls --all-hosts beside it)
 //   remote-notify     a remote run ends -> the local notification command starts
 //                     (local watch holding the host's event channel)
+//   remote-fleet-count  a local `run` with a concurrency limit (the account's
+//                     runs counted on all 10 hosts) vs the same run without one
 //
-// Standalone: node bench/remote.mjs [status|ls-all|notify]  (needs root and sshd).
+// Standalone: node bench/remote.mjs [status|ls-all|notify|fleet]  (needs root and sshd).
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -74,7 +76,7 @@ function rttMs(sim, host) {
 /** The same calls without the resident server: one ssh session and one Node start there each. */
 const plainEnv = (env) => ({ ...env, AGENTMUX_REMOTE_RESIDENT: "0" });
 
-export async function benchRemote(report, which = ["status", "ls-all", "notify"]) {
+export async function benchRemote(report, which = ["status", "ls-all", "notify", "fleet"]) {
   const why = simHostsUnavailable();
   if (why) {
     report("remote", { skipped: why });
@@ -234,8 +236,11 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
           `n-${i}`,
           "--cwd",
           "proj",
+          // {name} makes each session its own destination: remote notifications go
+          // through the outbox, which sends one message per destination per 30 s
+          // window (notify/coalesce.ts); this figure is the first message's latency.
           "--notify-cmd",
-          script,
+          `${script} {name}`,
           "--",
           "sh",
           "-c",
@@ -267,6 +272,33 @@ export async function benchRemote(report, which = ["status", "ls-all", "notify"]
         p90_ms: round(p90(lat)),
         load1: load(),
         target_p50_ms: 250,
+      });
+    }
+
+    if (which.includes("fleet")) {
+      // Interleaved, so both sides see the same load.
+      const config = (limits) =>
+        writeFileSync(
+          env.AGENTMUX_CONFIG,
+          JSON.stringify({ notify: { desktop: false }, monitor: false, limits }),
+        );
+      const withLimit = [];
+      const without = [];
+      for (let i = 0; i < 10; i++) {
+        config({ cmd: { concurrency: 100 } });
+        withLimit.push(
+          (await cli(env, ["run", "cmd", "--name", `fl-${i}`, "--cwd", tmp, "--", "true"])).ms,
+        );
+        config({});
+        without.push(
+          (await cli(env, ["run", "cmd", "--name", `fn-${i}`, "--cwd", tmp, "--", "true"])).ms,
+        );
+      }
+      report("remote-fleet-count", {
+        hosts: sim.hosts.length,
+        run_with_limit_p50_ms: round(p50(withLimit)),
+        run_without_limit_p50_ms: round(p50(without)),
+        added_p50_ms: round(p50(withLimit) - p50(without)),
       });
     }
   } finally {

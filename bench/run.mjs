@@ -353,12 +353,18 @@ try {
     const { benchWeb } = await import("./web.mjs");
     await benchWeb(report);
   }
-  if (want("remote") || want("remote-status") || want("remote-ls-all") || want("remote-notify")) {
+  if (
+    want("remote") ||
+    want("remote-status") ||
+    want("remote-ls-all") ||
+    want("remote-notify") ||
+    want("remote-fleet")
+  ) {
     const { benchRemote } = await import("./remote.mjs");
     const all = want("remote");
     await benchRemote(
       report,
-      ["status", "ls-all", "notify"].filter((k) => all || want(`remote-${k}`)),
+      ["status", "ls-all", "notify", "fleet"].filter((k) => all || want(`remote-${k}`)),
     );
   }
   if (want("loop")) {

@@ -105,6 +105,8 @@ export function planSlot(input: {
   limits: ResolvedLimits;
   now: number;
   launcher?: string;
+  /** Runs counted on other machines (already in `live`), said in the reason: "h0: 1, h1: 0". */
+  elsewhere?: string | null;
 }): SlotPlan {
   const { agent, state, limits, now } = input;
   const paused =
@@ -125,7 +127,7 @@ export function planSlot(input: {
       ok: false,
       kind: "concurrency",
       waitMs: null,
-      reason: `${input.live} ${agent} runs are live (limit ${limits.concurrency})`,
+      reason: `${input.live} ${agent} runs are live (limit ${limits.concurrency}${input.elsewhere ? `; ${input.elsewhere}` : ""})`,
     };
   }
   // Spacing keeps different sessions from starting in the same second. A
@@ -165,6 +167,13 @@ export interface AcquireOptions<T> {
   excludeRunId?: number;
   /** Who is launching (a loop: "run:<id>"); consecutive launches by one launcher are not spaced. */
   launcher?: string;
+  /**
+   * The account's live runs on other machines (remote hosts), asked before
+   * each look when the concurrency limit is finite. Not under this store's
+   * lock: other machines' launches are seen, not serialised (one round trip
+   * of race), while launches on this machine stay exact.
+   */
+  elsewhere?: () => Promise<ElsewhereLive>;
   /** Give up (AgentmuxError, code "state") rather than wait longer than this. Default 10 min. */
   maxWaitMs?: number;
   /** false: refuse at once while the agent is paused (the caller queues the launch instead). */
@@ -176,6 +185,12 @@ export interface AcquireOptions<T> {
 }
 
 const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
+
+/** What other machines add to an agent's live count, and how to say it (null: nothing to say). */
+export interface ElsewhereLive {
+  live: number;
+  note: string | null;
+}
 
 /**
  * Wait for a launch slot of `agent` and take it. Resolves with how long it
@@ -194,18 +209,23 @@ export async function acquireLaunchSlot<T = void>(
   let lastReason = "";
   for (;;) {
     let now = clock();
+    const far =
+      opts.elsewhere !== undefined && Number.isFinite(opts.limits.concurrency)
+        ? await opts.elsewhere()
+        : { live: 0, note: null };
     const attempt = store.transaction(() => {
       // Read the clock under the write lock: waiting for the lock must not
       // make the recorded launch time earlier than the launch itself.
       now = clock();
       const state = readGovernor(store, agent);
-      const live = countLive(store, agent, now, opts.excludeRunId);
+      const live = countLive(store, agent, now, opts.excludeRunId) + far.live;
       const plan = planSlot({
         agent,
         state,
         live,
         limits: opts.limits,
         now,
+        elsewhere: far.note,
         ...(opts.launcher === undefined ? {} : { launcher: opts.launcher }),
       });
       if (!plan.ok) return { plan, reserved: undefined };

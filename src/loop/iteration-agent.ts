@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { acquireLaunchSlot, limitsFor } from "../governor/governor.js";
 import { startAgentChild, type AgentChild, type AgentExit } from "../process/agent-child.js";
 import { prepareAgent } from "../sessions/agent-env.js";
+import { elsewhereFor } from "../sessions/fleet-hook.js";
 import type { IterationStart } from "./iteration-start.js";
 import { sleepUnlessStopped, type LoopRuntime } from "./runtime.js";
 
@@ -170,6 +171,7 @@ function launchFailed(
 async function takeLaunchSlot(rt: LoopRuntime, start: IterationStart): Promise<void> {
   await acquireLaunchSlot(rt.store, rt.spec.agent, {
     limits: limitsFor(rt.spec.agent, rt.ctx.config()),
+    ...elsewhereFor(rt.ctx, rt.spec.agent),
     excludeRunId: rt.run.id,
     launcher: `run:${rt.run.id}`,
     maxWaitMs: rt.deadline === null ? SLOT_WAIT_MS : Math.max(0, rt.deadline - Date.now()),

@@ -136,7 +136,7 @@ describe("planOutbox", () => {
     const mine = openclaw("mine");
     const other = openclaw("other");
     const unrelated = hook("other");
-    const plan = planOutbox([other, unrelated, mine], () => null, NOW, { runId: mine.runId });
+    const plan = planOutbox([other, unrelated, mine], () => null, NOW, { runId: mine.runId! });
     expect(plan.send).toHaveLength(1);
     expect(plan.send[0]!.rows.map((r) => r.id)).toEqual([mine.id, other.id]);
   });

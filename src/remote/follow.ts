@@ -1,10 +1,10 @@
 import { journalEnd } from "../journal/journal.js";
 import { localDate } from "../journal/line.js";
 import { limitsFor, pauseUntilFor, reportRateLimit } from "../governor/governor.js";
-import { deliverWithRetries } from "../notify/deliver.js";
 import { planNotifications } from "../notify/plan.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
+import { deliverPending, notifyWindowMs } from "../sessions/outbox.js";
 import type { SessionSpec } from "../sessions/spec.js";
 import type { RunState } from "../sessions/lifecycle.js";
 import type { HostRow } from "../store/hosts.js";
@@ -81,17 +81,22 @@ export class RemoteFollower {
       .openRemoteWatches(host.name)
       .find((w) => w.session === st.name && w.runNo === st.run);
     if (!watch) return;
-    // Exactly one local process reports it (two watches, or a heartbeat).
-    if (!store.settleRemoteWatch(watch.id, st.state)) return;
+    // Exactly one local process reports it (two watches, or a heartbeat):
+    // settling the watch and queueing its notifications is one transaction.
+    // They then go through the outbox like a local run's, so a failed
+    // delivery is retried (notify/retry.ts) by this or any later monitor.
     const event = notifyEventOf(host.name, st);
     const planned = planNotifications(watch.notify as SessionSpec["notify"], event);
-    await Promise.all(
-      planned.map(async (p) => {
-        const r = await deliverWithRetries(p, { env: this.ctx.env });
-        if (!r.ok)
-          this.log(`${host.name}: ${st.name}: ${p.channel} notification failed: ${r.error ?? ""}`);
-      }),
-    );
+    if (store.settleRemoteWatchWith(watch.id, st.state, planned) === null) return;
+    if (planned.length > 0) {
+      const sent = await deliverPending(store, { windowMs: notifyWindowMs(this.ctx.config()) });
+      for (const f of sent.failed) {
+        const when = f.final ? "given up" : `retried at ${f.nextAttemptAt ?? "-"}`;
+        this.log(
+          `${host.name}: ${st.name}: ${f.channel} notification failed (${when}): ${f.error}`,
+        );
+      }
+    }
     this.log(`${host.name}: ${st.name} ${st.state} (run ${st.run ?? "-"})`);
     if (watch.journalDir !== null && st.startedAt !== null) {
       const file = join(watch.journalDir, `${localDate(new Date(st.startedAt))}.md`);

@@ -20,7 +20,7 @@ export async function retryNotifications(ctx: Context, name: string): Promise<No
   }
   await deliverPending(store, { windowMs: notifyWindowMs(ctx.config()) });
   const ids = new Set(rows.map((r) => r.id));
-  return [...new Set(rows.map((r) => r.runId))]
+  return [...new Set(rows.flatMap((r) => (r.runId === null ? [] : [r.runId])))]
     .flatMap((runId) => store.listNotifications(runId))
     .filter((r) => ids.has(r.id))
     .map(notificationView);

@@ -14,6 +14,7 @@ import { createRunCgroup } from "../process/run-cgroup.js";
 import { stateKey } from "./sweep.js";
 import { foreignError, holderOf, killIfOurs, markFor } from "./ownership.js";
 import { acquireLaunchSlot, limitsFor, type AcquireOptions } from "../governor/governor.js";
+import { elsewhereFor } from "./fleet-hook.js";
 import { runFile } from "../rundir/files.js";
 
 export interface StartRunOptions {
@@ -85,6 +86,7 @@ export async function startRun(
       : (
           await acquireLaunchSlot(store, spec.agent, {
             limits: limitsFor(spec.agent, ctx.config()),
+            ...elsewhereFor(ctx, spec.agent),
             onWait:
               opts.onWait ??
               ((w) => process.stderr.write(`agentmux: ${session.name} waits: ${w.reason}\n`)),

@@ -1,4 +1,6 @@
 import { AgentmuxError, show } from "../util/errors.js";
+import type { NewNotification } from "./notifications.js";
+import { toNotification, type NotificationRow } from "./rows.js";
 import { nowIso, sqliteCode, type Row, type Sql } from "./sql.js";
 
 /** A remote machine reached over ssh (remote/ knows how). */
@@ -114,4 +116,45 @@ export function settleRemoteWatch(sql: Sql, id: number, state: string): boolean 
       )
       .run(nowIso(), state, id).changes > 0
   );
+}
+
+/**
+ * Close a watch and queue its notifications in one transaction: exactly one
+ * process settles it, and what it queued is then delivered (and retried) by
+ * the outbox like a local run's. null when another process settled it first.
+ */
+export function settleRemoteWatchWith(
+  sql: Sql,
+  id: number,
+  state: string,
+  items: readonly NewNotification[],
+): NotificationRow[] | null {
+  return sql.immediate(() => {
+    if (!settleRemoteWatch(sql, id, state)) return null;
+    const createdAt = nowIso();
+    return items.map((item) =>
+      toNotification(
+        sql
+          .stmt(
+            `INSERT INTO notifications (remote_watch_id, channel, target, payload, state, created_at)
+             VALUES (?, ?, ?, ?, 'pending', ?) RETURNING *`,
+          )
+          .get(
+            id,
+            item.channel,
+            item.target,
+            JSON.stringify(item.payload ?? null),
+            createdAt,
+          ) as Row,
+      ),
+    );
+  });
+}
+
+/** The notifications queued for a followed remote run, oldest first. */
+export function remoteWatchNotifications(sql: Sql, watchId: number): NotificationRow[] {
+  return sql
+    .stmt("SELECT * FROM notifications WHERE remote_watch_id = ? ORDER BY id")
+    .all(watchId)
+    .map((r) => toNotification(r));
 }

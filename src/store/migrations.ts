@@ -176,6 +176,39 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX remote_watches_open ON remote_watches(settled_at, host);
   `,
+  // 6: a remote run's notifications go through the same outbox as a local
+  // run's (retried, never lost): a row belongs to a local run (run_id) or to
+  // a followed remote run (remote_watch_id), exactly one. SQLite cannot drop
+  // NOT NULL in place, so the table is rebuilt with its rows and indexes.
+  `
+  CREATE TABLE notifications_new (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    remote_watch_id INTEGER REFERENCES remote_watches(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    claimed_by TEXT,
+    claimed_at TEXT,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT,
+    next_attempt_at TEXT,
+    retry_since TEXT,
+    CHECK ((run_id IS NULL) <> (remote_watch_id IS NULL))
+  );
+  INSERT INTO notifications_new (id, run_id, channel, target, payload, state, attempts,
+    last_error, claimed_by, claimed_at, created_at, delivered_at, next_attempt_at, retry_since)
+  SELECT id, run_id, channel, target, payload, state, attempts, last_error, claimed_by,
+    claimed_at, created_at, delivered_at, next_attempt_at, retry_since FROM notifications;
+  DROP TABLE notifications;
+  ALTER TABLE notifications_new RENAME TO notifications;
+  CREATE INDEX notifications_run ON notifications(run_id);
+  CREATE INDEX notifications_open ON notifications(state, claimed_at);
+  CREATE INDEX notifications_remote ON notifications(remote_watch_id);
+  `,
 ];
 
 /** The newest schema version this code knows. */

@@ -106,7 +106,7 @@ describe("notification outbox", () => {
     store.claimPending({ claimer: "fast", staleAfterMs: STALE, now: T + STALE + 1 });
     store.markDelivered(n!.id); // fast
     store.markAttemptFailed(n!.id, "timeout", { final: false }); // slow
-    expect(store.listNotifications(n!.runId)[0]?.state).toBe("delivered");
+    expect(store.listNotifications(n!.runId!)[0]?.state).toBe("delivered");
   });
 
   it("claims only one run's rows when asked, and honours a limit", () => {

@@ -56,7 +56,10 @@ export type NotificationState = "pending" | "sending" | "delivered" | "failed";
 
 export interface NotificationRow {
   id: number;
-  runId: number;
+  /** The local run it reports; null for a remote run's (remoteWatchId). */
+  runId: number | null;
+  /** The followed remote run it reports (store/hosts.ts remote_watches); null for a local run's. */
+  remoteWatchId?: number | null;
   channel: string;
   target: string;
   /** Parsed JSON; its shape belongs to notify/plan.ts. */
@@ -137,7 +140,8 @@ export function toRun(r: Raw): RunRow {
 export function toNotification(r: Raw): NotificationRow {
   return {
     id: r.id as number,
-    runId: r.run_id as number,
+    runId: (r.run_id as number | null) ?? null,
+    remoteWatchId: (r.remote_watch_id as number | null) ?? null,
     channel: str(r.channel),
     target: str(r.target),
     payload: parseJson(r.payload, "payload", r.id),

@@ -241,6 +241,16 @@ export class Store {
   settleRemoteWatch(id: number, state: string): boolean {
     return hosts.settleRemoteWatch(this.sql, id, state);
   }
+  settleRemoteWatchWith(
+    id: number,
+    state: string,
+    items: readonly NewNotification[],
+  ): NotificationRow[] | null {
+    return hosts.settleRemoteWatchWith(this.sql, id, state, items);
+  }
+  remoteWatchNotifications(watchId: number): NotificationRow[] {
+    return hosts.remoteWatchNotifications(this.sql, watchId);
+  }
 
   // meta
   getMeta(key: string): string | null {

@@ -74,6 +74,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "not-found": 404,
   exists: 409,
   state: 409,
+  // A host that could not be reached (remote sessions): the gateway's failure, not ours.
+  remote: 502,
 };
 
 export function sendFailure(res: ServerResponse, e: unknown): void {

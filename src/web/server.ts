@@ -18,6 +18,7 @@ import {
   startEvents,
 } from "./http.js";
 import { PaneStream } from "./pane-stream.js";
+import { RemoteHosts, remoteSession } from "./remote-hosts.js";
 import { allowedHosts, bearerMatches, hostPart, isWildcard, originAllowed } from "./security.js";
 import { serveStatic } from "./static.js";
 import { StoreFeed } from "./store-changes.js";
@@ -49,6 +50,8 @@ export interface WebServer {
 export async function startServer(opts: WebOptions): Promise<WebServer> {
   const { ctx } = opts;
   const changes = new StoreFeed(() => ctx.store());
+  // Remote hosts' sessions: their own feed and event, so the local list never waits for a host.
+  const fleet = new RemoteHosts(ctx);
   const streams = new Set<{ end(): void }>();
   let hosts = new Set<string>();
 
@@ -59,6 +62,19 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
     })
     .add("GET", "/api/sessions/:name", async (_req, res, p) => {
       sendJson(res, 200, await actions.status(ctx, p.name ?? ""));
+    })
+    .add("GET", "/api/hosts", async (_req, res) => {
+      // A page that only asks (no event stream) gets the hosts asked now, within the deadline.
+      const stop = fleet.subscribe(() => undefined);
+      try {
+        await fleet.settled();
+        sendJson(res, 200, fleet.view());
+      } finally {
+        stop();
+      }
+    })
+    .add("GET", "/api/hosts/:host/sessions/:name", async (_req, res, p) => {
+      sendJson(res, 200, await remoteSession(ctx, p.host ?? "", actions.sessionName(p.name ?? "")));
     })
     .add("GET", "/api/sessions/:name/history", (_req, res, p) => {
       sendJson(res, 200, history(ctx, p.name ?? ""));
@@ -114,7 +130,7 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
       sendJson(res, 201, await actions.startLoop(ctx, input));
       changes.notify();
     })
-    .add("GET", "/api/events", (req, res) => {
+    .add("GET", "/api/events", async (req, res) => {
       // The list, now and after every store change.
       const events = startEvents(res);
       let busy = false;
@@ -137,14 +153,20 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
         }
       };
       const unsubscribe = changes.subscribe(() => void push());
+      // The hosts' sessions come as their own event, whenever a host's list changes.
+      const pushHosts = (): void => events.send("hosts", JSON.stringify(fleet.view()));
+      const unsubscribeHosts = fleet.subscribe(pushHosts);
       const stream = { end: () => res.end() };
       streams.add(stream);
       req.on("close", () => {
         unsubscribe();
+        unsubscribeHosts();
         events.close();
         streams.delete(stream);
       });
-      return push();
+      // The local list first; the hosts' only where there are hosts.
+      await push();
+      if (ctx.store().listHosts().length > 0) pushHosts();
     })
     .add("GET", "/api/sessions/:name/stream", async (req, res, p) => {
       const session = findSession(ctx, actions.sessionName(p.name ?? ""));
@@ -241,6 +263,7 @@ export async function startServer(opts: WebOptions): Promise<WebServer> {
     port,
     close: async () => {
       changes.stop();
+      await fleet.stop();
       for (const s of streams) s.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -16,12 +16,13 @@ const TYPES: Readonly<Record<string, string>> = {
 const cache = new Map<string, Buffer>();
 
 /**
- * The built page: one flat directory. Page routes ("/", "/s/NAME") get
+ * The built page: one flat directory. Page routes ("/", "/s/NAME", "/h/HOST/s/NAME") get
  * index.html; a file is served only by its plain name, so no path can leave
  * the directory.
  */
 export function serveStatic(dir: string, path: string, res: ServerResponse): void {
-  const file = path === "/" || path.startsWith("/s/") ? "index.html" : path.slice(1);
+  const file =
+    path === "/" || path.startsWith("/s/") || path.startsWith("/h/") ? "index.html" : path.slice(1);
   const ext = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.([a-z]+)$/.exec(file)?.[1];
   const type = ext === undefined ? undefined : TYPES[ext];
   if (type === undefined || file.includes("..")) {

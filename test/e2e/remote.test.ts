@@ -438,6 +438,139 @@ describe.skipIf(skip)(
       expect(there.state).toBe("succeeded");
     });
 
+    it("a remote run's notification that fails is retried through the outbox and delivered once", async () => {
+      // No coalescing window: the retry is due after the first backoff (5 s) alone.
+      const w = await world({ notify: { coalesceSeconds: 0 } });
+      const notes = join(w.root, "notes");
+      const journal = join(w.root, "journal");
+      const failedOnce = join(w.root, "failed-once");
+      const script = join(w.root, "flaky-notify.sh");
+      // Fails the first time (a gateway restarting), delivers after that.
+      writeFileSync(
+        script,
+        `#!/bin/sh\nif [ ! -e ${failedOnce} ]; then : > ${failedOnce}; echo 'gateway down' >&2; exit 1; fi\nprintf '%s %s\\n' "$AGENTMUX_NAME" "$AGENTMUX_STATE" >> ${notes}\n`,
+        { mode: 0o755 },
+      );
+      const watch = spawn(process.execPath, [MAIN_JS, "watch", "--json"], {
+        env: { ...w.env, ...sim.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let log = "";
+      watch.stdout.on("data", (b: Buffer) => (log += b.toString()));
+      const watchExit = new Promise((r) => watch.on("close", r));
+      onTestFinished(async () => {
+        watch.kill("SIGTERM");
+        await watchExit;
+      });
+      const r = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "flaky",
+        "--cwd",
+        "proj",
+        "--notify-cmd",
+        `${script} {name}`,
+        "--journal",
+        journal,
+        "--",
+        "true",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      await waitFor("the failed first delivery", () =>
+        /h1: flaky: command notification failed \(retried at/.test(log),
+      );
+      expect(existsSync(failedOnce)).toBe(true);
+      // The first retry is due 5 s later (notify/retry.ts); watch's timer sends it.
+      const delivered = await waitFor(
+        "the retried delivery",
+        () => (existsSync(notes) ? readFileSync(notes, "utf8") : null),
+        30_000,
+      );
+      expect(delivered).toBe("flaky@h1 succeeded\n");
+      const day = readdirSync(journal).find((f) => f.endsWith(".md")) ?? "";
+      const text = readFileSync(join(journal, day), "utf8");
+      expect(text).toMatch(/flaky on h1/);
+      expect(text).toContain("agentmux:flaky@h1#1");
+      // Once: nothing is left pending, and a later pass sends nothing again.
+      const hb = await w.cli(["heartbeat", "--json"]);
+      expect(hb.code, hb.stderr).toBe(0);
+      expect(readFileSync(notes, "utf8")).toBe("flaky@h1 succeeded\n");
+    });
+
+    it("the concurrency limit counts the account's runs on every host: a --host start and a local one wait for the slot", async () => {
+      // One cmd run at a time for the whole account, by this machine's config.
+      const w = await world({ limits: { cmd: { concurrency: 1 } } });
+      const gateA = `${h0.home}/proj/slot-a-${Date.now()}`;
+      const gateB = `${h1.home}/proj/slot-b-${Date.now()}`;
+      const first = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h0",
+        "--name",
+        "holder",
+        "--cwd",
+        "proj",
+        "--",
+        "sh",
+        "-c",
+        `while [ ! -e ${gateA} ]; do sleep 0.05; done`,
+      ]);
+      expect(first.code, first.stderr).toBe(0);
+      /** A CLI call whose stderr can be watched while it runs. */
+      const background = (args: string[]) => {
+        const p = spawn(process.execPath, [MAIN_JS, ...args], {
+          env: { ...w.env, ...sim.env },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        const io = { stdout: "", stderr: "" };
+        p.stdout.on("data", (b: Buffer) => (io.stdout += b.toString()));
+        p.stderr.on("data", (b: Buffer) => (io.stderr += b.toString()));
+        const code = new Promise<number | null>((r) => p.on("close", r));
+        onTestFinished(async () => {
+          if (p.exitCode === null) p.kill("SIGTERM");
+          await code;
+        });
+        return { io, code };
+      };
+      const second = background([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "second",
+        "--cwd",
+        "proj",
+        "--",
+        "sh",
+        "-c",
+        `while [ ! -e ${gateB} ]; do sleep 0.05; done`,
+      ]);
+      const said = await waitFor("the --host start to wait", () =>
+        /second waits: 1 cmd runs are live \(limit 1; h0: 1, h1: 0\)/.exec(second.io.stderr),
+      );
+      expect(said).not.toBeNull();
+      // Still waiting: nothing was started on h1.
+      const none = await w.remote(["ls", "--host", "h1", "--json"]);
+      expect((JSON.parse(none.stdout) as Row[]).map((s) => s.name)).not.toContain("second");
+      asHostUser(h0, ["touch", gateA]);
+      expect(await second.code, second.io.stderr).toBe(0);
+      expect(second.io.stdout).toMatch(/started second \(cmd\) on h1/);
+      expect((await statusOn(w, "h1", "second")).state).toMatch(/starting|running/);
+      // A local start counts the run on h1 the same way.
+      const local = background(["run", "cmd", "--name", "mine", "--cwd", w.root, "--", "true"]);
+      await waitFor("the local start to wait", () =>
+        /mine waits: 1 cmd runs are live \(limit 1; h0: 0, h1: 1\)/.test(local.io.stderr),
+      );
+      asHostUser(h1, ["touch", gateB]);
+      expect(await local.code, local.io.stderr).toBe(0);
+      expect(local.io.stdout).toMatch(/mine/);
+    });
+
     it("a host that goes down mid-run shows unreachable, the run keeps going there, and the truth shows when it is back", async () => {
       const w = await world();
       const gate = `${h0.home}/proj/down-gate-${Date.now()}`;
@@ -748,6 +881,47 @@ describe.skipIf(skip)(
       const here = await w.cli(["run", "cmd", "--name", "here", "--cwd", w.root, "--", "true"]);
       expect(here.code, here.stderr).toBe(0);
       expect(here.stdout).toMatch(/^queued here \(cmd\): .*cmd is paused until/m);
+    });
+
+    it("a limit hit on this machine pauses that account's --host starts too", async () => {
+      const limits = { limits: { cmd: { pauseOnLimit: true } } };
+      for (const h of sim.hosts) {
+        const file = join(h.home, "config.json");
+        const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...cfg, ...limits }));
+      }
+      const w = await world(limits);
+      // A long pause, so it outlasts (and, the later pause winning, names
+      // itself over) any pause the host still holds from an earlier test.
+      const hit = await w.cli([
+        "run",
+        "cmd",
+        "--name",
+        "hit-here",
+        "--cwd",
+        w.root,
+        "--",
+        "sh",
+        "-c",
+        "echo 'Rate limit reached for organization org-test on requests per min (RPM). Please try again in 5000s.'; exit 1",
+      ]);
+      expect(hit.code, hit.stderr).toBe(0);
+      await w.waitStatus("hit-here", (s) => s.diagnosis?.code === "rate-limit");
+      const refused = await w.remote([
+        "run",
+        "cmd",
+        "--host",
+        "h1",
+        "--name",
+        "blocked",
+        "--cwd",
+        "proj",
+        "--no-queue",
+        "--",
+        "true",
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/cmd is paused until .*rate-limit hit by hit-here/);
     });
   },
 );

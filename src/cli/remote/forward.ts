@@ -14,6 +14,7 @@ import { callQuick } from "../../remote/fast.js";
 import { isQuickCommand } from "./quick.js";
 import { PROTOCOL_VERSION, REMOTE_COMMANDS } from "../../remote/protocol.js";
 import { callArgs, journalKey } from "../../remote/ssh.js";
+import { takeFleetSlot } from "./fleet-slot.js";
 
 /**
  * `agentmux CMD ... --host NAME`: the same command, run by agentmux on that
@@ -83,6 +84,9 @@ async function launchRemote(
     if (e) throw e;
     return r.exitCode ?? 1;
   }
+  // The account's limits across hosts, coordinated here (cli/remote/fleet-slot.ts).
+  // A loop, as locally, takes no slot itself: its iterations do, on the host.
+  if (command === "run") await takeFleetSlot(ctx, host, command, sent);
   const withJson = json ? sent : insertBeforeRest(sent, "--json");
   const r = await callHost(
     ctx,

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { forgetToken, setToken, takeToken, whenUnauthorized } from "./api.js";
 import { html } from "./html.js";
 import { ListPage } from "./list.js";
+import { RemoteSessionPage } from "./remote-session.js";
 import { SessionPage } from "./session.js";
 
 function App() {
@@ -28,6 +29,12 @@ function App() {
         setTok(t);
       }}
     />`;
+  }
+  const remote = /^\/h\/([^/]+)\/s\/([^/]+)$/.exec(path);
+  if (remote) {
+    const host = decodeURIComponent(remote[1] ?? "");
+    const name = decodeURIComponent(remote[2] ?? "");
+    return html`<${RemoteSessionPage} key=${`${host}/${name}`} host=${host} name=${name} />`;
   }
   if (path.startsWith("/s/")) {
     const name = decodeURIComponent(path.slice(3));

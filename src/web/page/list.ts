@@ -11,7 +11,7 @@ import {
   stateWord,
 } from "./format.js";
 import { html, link, navigate } from "./html.js";
-import type { Session } from "./types.js";
+import type { FleetView, Session } from "./types.js";
 
 const FILTERS = [
   "all",
@@ -28,7 +28,9 @@ const FILTERS = [
 ];
 
 export function ListPage() {
-  const [sessions, setSessions] = useState<Session[] | null>(null);
+  const [local, setLocal] = useState<Session[] | null>(null);
+  // Registered hosts' sessions come as their own event: a slow host never holds up the local list.
+  const [fleet, setFleet] = useState<FleetView>({ hosts: [], sessions: [] });
   const [loadedAt, setLoadedAt] = useState(Date.now());
   const [connected, setConnected] = useState(true);
   const [filter, setFilter] = useState(new URLSearchParams(location.search).get("state") ?? "all");
@@ -40,9 +42,13 @@ export function ListPage() {
       subscribe(
         "/api/events",
         (e) => {
+          if (e.event === "hosts") {
+            setFleet(JSON.parse(e.data) as FleetView);
+            return;
+          }
           if (e.event !== "sessions") return;
           performance.mark("agentmux:list-received");
-          setSessions(JSON.parse(e.data) as Session[]);
+          setLocal(JSON.parse(e.data) as Session[]);
           setLoadedAt(Date.now());
           setNow(Date.now());
         },
@@ -50,6 +56,12 @@ export function ListPage() {
       ),
     [],
   );
+  const sessions = useMemo(
+    () => (local === null ? null : [...local, ...fleet.sessions]),
+    [local, fleet],
+  );
+  const withHosts = fleet.hosts.length > 0;
+  const down = fleet.hosts.filter((h) => !h.reachable);
   useEffect(() => {
     // For the benchmark: when the first list was drawn (an effect runs after the paint).
     if (sessions !== null && performance.getEntriesByName("agentmux:list-rendered").length === 0) {
@@ -115,22 +127,49 @@ export function ListPage() {
               ${sessions.length === 0 ? 'No sessions yet. Start one with "New session" or agentmux run.' : `No ${filter} sessions.`}
             </p>`
           : html`<ul class="sessions" id="sessions">
-              ${shown.map((s) => html`<${Row} key=${s.name} s=${s} now=${now} loadedAt=${loadedAt} />`)}
+              ${shown.map((s) => html`<${Row} key=${`${s.host ?? ""}/${s.name}`} s=${s} now=${now} loadedAt=${loadedAt} withHosts=${withHosts} />`)}
             </ul>`
+    }
+    ${
+      down.length > 0 &&
+      html`<ul class="hosts-down" id="hosts-down">
+        ${down.map(
+          (h) =>
+            html`<li class="host-down" data-host=${h.host}>
+              <span class="host">${h.host}</span> <span class="badge lost">unreachable</span>
+              <span class="why">${h.error ?? ""}</span>
+            </li>`,
+        )}
+      </ul>`
     }
   `;
 }
 
-function Row({ s, now, loadedAt }: { s: Session; now: number; loadedAt: number }) {
+function Row({
+  s,
+  now,
+  loadedAt,
+  withHosts,
+}: {
+  s: Session;
+  now: number;
+  loadedAt: number;
+  withHosts: boolean;
+}) {
   const fix = fixOf(s);
   const attention = needsAttention(s);
-  const href = `/s/${encodeURIComponent(s.name)}`;
+  const href =
+    s.host === undefined
+      ? `/s/${encodeURIComponent(s.name)}`
+      : `/h/${encodeURIComponent(s.host)}/s/${encodeURIComponent(s.name)}`;
   return html`<li
     class=${`session ${attention ? "attention" : ""}`}
     data-name=${s.name}
     data-state=${s.state}
+    data-host=${s.host ?? "local"}
   >
     <div class="line1">
+      ${withHosts && html`<span class=${`host ${s.host === undefined ? "local" : ""}`} title="host">${s.host ?? "local"}</span>`}
       ${s.foreign ? html`<span class="name">${s.name}</span>` : html`<a class="name" href=${href} onClick=${link(href)}>${s.name}</a>`}
       <span class=${`badge ${s.state}`}>${stateWord(s)}</span>
       ${s.verdict && html`<span class=${`verdict ${s.verdict}`}>${s.verdict}</span>`}

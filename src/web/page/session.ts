@@ -110,7 +110,7 @@ export function SessionPage({ name }: { name: string }) {
   `;
 }
 
-function Top({ connected = true }: { connected?: boolean }) {
+export function Top({ connected = true }: { connected?: boolean }) {
   return html`<header class="top">
     <h1><a href="/" onClick=${link("/")}>agentmux</a></h1>
     <a class="back" href="/" onClick=${link("/")}>← all sessions</a>

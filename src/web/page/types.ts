@@ -33,6 +33,8 @@ export interface LoopItem {
 
 export interface Session {
   name: string;
+  /** The registered host it runs on; absent: this machine. */
+  host?: string;
   kind: string;
   agent: string;
   state: string;
@@ -120,4 +122,24 @@ export interface History {
   runs: RunInfo[];
   iterations: Iteration[];
   notifications: Notification[];
+}
+
+/** A registered host as the dashboard last heard from it (the `hosts` event). */
+export interface HostState {
+  host: string;
+  reachable: boolean;
+  error?: string;
+  answeredAt: string | null;
+}
+
+export interface FleetView {
+  hosts: HostState[];
+  sessions: Session[];
+}
+
+/** GET /api/hosts/HOST/sessions/NAME: a remote session's status and the end of its output. */
+export interface RemoteSession {
+  host: string;
+  status: Session;
+  tail: string;
 }
