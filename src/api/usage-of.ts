@@ -43,20 +43,19 @@ export function withUsage(
   if (!run) return { ...status, usage: null };
   if (session.kind !== "loop") return { ...status, usage: store.runUsage(run.id) };
   const iterations = store.iterationUsage(session.id);
-  const sum = sumReported;
-  const usage = sum(iterations.filter((i) => i.runId === run.id).map((i) => i.usage));
+  const usage = sumReported(iterations.filter((i) => i.runId === run.id).map((i) => i.usage));
   if (!status.loop) return { ...status, usage };
   const byKey = new Map<string, (UsageJson | null)[]>();
   for (const i of iterations) byKey.set(i.itemKey, [...(byKey.get(i.itemKey) ?? []), i.usage]);
   const keys = store.listLoopItems(session.id).map((i) => i.key);
   const loop: LoopView = {
     ...status.loop,
-    usage: sum(iterations.map((i) => i.usage)),
+    usage: sumReported(iterations.map((i) => i.usage)),
     ...(status.loop.items
       ? {
           items: status.loop.items.map((item, n) => ({
             ...item,
-            usage: sum(byKey.get(keys[n] ?? "") ?? []),
+            usage: sumReported(byKey.get(keys[n] ?? "") ?? []),
           })),
         }
       : {}),

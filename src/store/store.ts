@@ -21,8 +21,7 @@ import * as sessions from "./sessions.js";
 import type { NewSession, SessionWithRun } from "./sessions.js";
 import { Sql, type Db } from "./sql.js";
 import * as usage from "./usage.js";
-import type { NewUsage, UsageEntry } from "./usage.js";
-import { usageOfRuns, type RunsUsage } from "./usage-of-runs.js";
+import type { NewUsage, RunsUsage, UsageEntry } from "./usage.js";
 import type { UsageJson } from "../usage/types.js";
 import * as hosts from "./hosts.js";
 import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
@@ -215,7 +214,7 @@ export class Store {
     return usage.iterationUsage(this.sql, sessionId);
   }
   usageOfRuns(plainRunIds: number[], loopRunIds: number[]): RunsUsage {
-    return usageOfRuns(this.sql, plainRunIds, loopRunIds);
+    return usage.usageOfRuns(this.sql, plainRunIds, loopRunIds);
   }
   usageSince(since: string): UsageEntry[] {
     return usage.usageSince(this.sql, since);
