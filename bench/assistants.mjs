@@ -87,9 +87,14 @@ export async function benchWait({ env, tmp, repo, main, cli, report, writeConfig
       load1_before_after: load.map(round),
       target_p50: 50,
     });
+    // Else the watch the monitored runs started would settle the next runs too.
+    await stopMonitor(cli);
   }
   writeConfig(false);
-  // The monitor the runs started leaves by itself once idle; stop it now, by its recorded pid.
+}
+
+/** The monitor the runs started leaves by itself once idle; stop it now, by its recorded pid. */
+async function stopMonitor(cli) {
   const hb = JSON.parse((await cli(["heartbeat", "--json"], { allowFail: true })).stdout);
   if (hb.monitor.running) {
     process.kill(hb.monitor.pid, "SIGTERM");
