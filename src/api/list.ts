@@ -9,6 +9,7 @@ import type { ItemState, Store } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import { MONITOR_SESSION } from "../tmux/control.js";
 import { withContext, type ApiOptions } from "./context.js";
+import { usageOfLatestRuns } from "./usage-of.js";
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
 export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<StatusJson[]> {
@@ -33,6 +34,8 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
   for (const n of store.failedNotifications()) {
     failedNotes.set(n.sessionId, (failedNotes.get(n.sessionId) ?? 0) + 1);
   }
+  // Every row's tokens and cost from two queries, as `status` gives them.
+  const usageOf = usageOfLatestRuns(store, rows);
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec;
@@ -49,6 +52,7 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
       ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
       ...sessionFlags(store, ctx.config(), row.session, run),
       ...(failed > 0 ? { notificationsFailed: failed } : {}),
+      usage: usageOf({ session: row.session, run }),
     });
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));

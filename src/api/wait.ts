@@ -7,7 +7,7 @@ import type { StatusJson } from "../sessions/view.js";
 import { AgentmuxError, show } from "../util/errors.js";
 import { withContext, type ApiOptions } from "./context.js";
 import { nameOf } from "./inputs.js";
-import { statusOfSession } from "./status.js";
+import { settledStatusOf, statusOfSession } from "./status.js";
 import { StoreChanges } from "./store-changes.js";
 
 export interface WaitInput {
@@ -81,11 +81,13 @@ export async function waitWith(ctx: Context, input: WaitInput): Promise<WaitResu
   const first = await refreshSession(ctx, session);
   const run = first.run;
   if (!run) throw new AgentmuxError("state", `Session ${show(name)} has no runs yet`);
-  const result = async (timedOut: boolean): Promise<WaitResult> => ({
-    status: await statusOfSession(ctx, store.getSessionById(session.id) ?? session),
-    timedOut,
-    waitedMs: Date.now() - started,
-  });
+  const result = async (timedOut: boolean): Promise<WaitResult> => {
+    const now = store.getSessionById(session.id) ?? session;
+    // A finished run's record is the truth: no tmux round-trip (a process
+    // start, and its exit to wait for) between the settle and the answer.
+    const status = settledStatusOf(ctx, now) ?? (await statusOfSession(ctx, now));
+    return { status, timedOut, waitedMs: Date.now() - started };
+  };
   if (!isLive(run.state)) return result(false);
 
   const ended = await new Promise<boolean>((resolve, reject) => {

@@ -10,6 +10,21 @@ export function err(text: string): void {
   process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
+/**
+ * Resolves once everything written so far to stdout and stderr has been
+ * handed to the OS (a write's callback runs after the writes queued before
+ * it), so a command may exit at once without losing output to a slow pipe.
+ */
+export function flushed(): Promise<void> {
+  const drained = (s: NodeJS.WriteStream): Promise<void> =>
+    new Promise((resolve) => {
+      // A reader that went away (EPIPE) also ends the wait.
+      if (s.destroyed || !s.writable) resolve();
+      else s.write("", () => resolve());
+    });
+  return Promise.all([drained(process.stdout), drained(process.stderr)]).then(() => undefined);
+}
+
 export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }

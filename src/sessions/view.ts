@@ -45,7 +45,7 @@ export interface StatusJson {
   errored?: boolean;
   pausedUntil?: string | null;
   acked?: boolean;
-  /** Tokens and cost of the run as its agent reported them; null: none reported (`status` only). */
+  /** Tokens and cost of the run as its agent reported them; null: none reported (`status`, `ls --json`). */
   usage?: UsageJson | null;
 }
 

@@ -21,7 +21,7 @@ import * as sessions from "./sessions.js";
 import type { NewSession, SessionWithRun } from "./sessions.js";
 import { Sql, type Db } from "./sql.js";
 import * as usage from "./usage.js";
-import type { NewUsage, UsageEntry } from "./usage.js";
+import type { NewUsage, RunsUsage, UsageEntry } from "./usage.js";
 import type { UsageJson } from "../usage/types.js";
 import * as hosts from "./hosts.js";
 import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
@@ -212,6 +212,9 @@ export class Store {
   }
   iterationUsage(sessionId: number): { runId: number; itemKey: string; usage: UsageJson | null }[] {
     return usage.iterationUsage(this.sql, sessionId);
+  }
+  usageOfRuns(plainRunIds: number[], loopRunIds: number[]): RunsUsage {
+    return usage.usageOfRuns(this.sql, plainRunIds, loopRunIds);
   }
   usageSince(since: string): UsageEntry[] {
     return usage.usageSince(this.sql, since);

@@ -96,6 +96,10 @@ describe("tokens and cost, read from what the agent printed", () => {
     await w.cli(["run", "cmd", "--name", "silent", "--cwd", repo, "--", FAKE_AGENT, "print:hi"]);
     expect((await w.cli(["wait", "silent"])).code).toBe(0);
     expect((await w.json<{ usage: unknown }>(["status", "silent"])).usage).toBeNull();
+    // ls --json gives each row the same usage as status --json.
+    const rows = await w.json<{ name: string; usage: unknown }[]>(["ls"]);
+    expect(rows.find((x) => x.name === "priced")?.usage).toEqual(s.usage);
+    expect(rows.find((x) => x.name === "silent")?.usage).toBeNull();
 
     const report = await w.json<{ total: UsageJson; groups: (UsageJson & { key: string })[] }>([
       "usage",
@@ -147,6 +151,9 @@ describe("tokens and cost, read from what the agent printed", () => {
     ]);
     // codex prints no model and a cmd's argv names none: no price, cost unknown.
     expect(s.usage.cost).toEqual({ usd: null, basis: "none" });
+    const [row] = await w.json<{ name: string; usage: unknown }[]>(["ls"]);
+    expect(row).toMatchObject({ name: "lp" });
+    expect(row?.usage).toEqual(s.usage);
     const text = await w.cli(["status", "lp"]);
     expect(text.stdout).toContain("loop usage 2k in / 200 out tokens");
   }, 90_000);

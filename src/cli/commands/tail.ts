@@ -1,12 +1,11 @@
-import { readFrom, tailWith } from "../../api/tail.js";
+import { tailWith } from "../../api/tail.js";
 import { Context } from "../../sessions/context.js";
 import { findSession } from "../../sessions/control.js";
-import { isLive } from "../../sessions/lifecycle.js";
-import { refreshSession } from "../../sessions/reconcile.js";
 import { stripAnsi } from "../../util/ansi.js";
 import { flag, intOption, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { tail as tailDecl } from "../declarations/tail.js";
 import { out, printJson } from "../output.js";
+import { followLog } from "./tail-follow.js";
 
 const USAGE = usageOf(tailDecl);
 
@@ -29,9 +28,6 @@ export async function main(argv: string[]): Promise<number> {
     if (!flag(p, "follow")) return 0;
 
     const session = findSession(ctx, name);
-    let view = await refreshSession(ctx, session);
-    const logPath = t.logPath;
-    let offset = t.nextOffset;
     let pending = "";
     const emit = (text: string, final: boolean): void => {
       const parts = (pending + text).split("\n");
@@ -43,16 +39,10 @@ export async function main(argv: string[]): Promise<number> {
         else process.stdout.write(`${l}\n`);
       }
     };
-    // Follow until the run settles; poll cadence is what a person watching would notice.
-    while (view.run && isLive(view.run.state)) {
-      const chunk = readFrom(logPath, offset);
-      offset = chunk.end;
-      if (chunk.bytes.length > 0) emit(chunk.bytes.toString("utf8"), false);
-      await new Promise((r) => setTimeout(r, 200));
-      view = await refreshSession(ctx, session);
-    }
-    const last = readFrom(logPath, offset);
-    emit(last.bytes.toString("utf8"), true);
+    // Follow until the run settles, woken by the log and the store (not a poll).
+    const view = await followLog(ctx, session, t.logPath, t.nextOffset, (bytes, final) =>
+      emit(bytes.toString("utf8"), final),
+    );
     const state = view.run?.state ?? "unknown";
     if (json) out(JSON.stringify({ end: state, exitCode: view.run?.exitCode ?? null }));
     else process.stderr.write(`agentmux: ${name} ${state}\n`);

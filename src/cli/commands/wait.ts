@@ -4,11 +4,18 @@ import { Context } from "../../sessions/context.js";
 import { isAgentmuxError } from "../../util/errors.js";
 import { flag, onePositional, parseDeclared, str, usageOf } from "../args.js";
 import { wait as waitDecl } from "../declarations/wait.js";
-import { err, out, printJson } from "../output.js";
+import { err, flushed, out, printJson } from "../output.js";
 import { renderStatus } from "./status.js";
 
 /** Exit status of `agentmux wait` for a session that does not exist (or has no run). */
 const UNKNOWN_SESSION = 5;
+
+/**
+ * Exit once the answer is out (main() waits for the output to flush): a
+ * caller waits for this process to end, and nothing after the answer
+ * (a reconcile still asking tmux, the store's watcher closing) may hold it.
+ */
+export const exitWhenDone = true;
 
 export async function main(argv: string[]): Promise<number> {
   const p = parseDeclared(waitDecl, argv);
@@ -35,5 +42,6 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   } finally {
     ctx.close();
+    await flushed();
   }
 }
