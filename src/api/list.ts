@@ -1,5 +1,5 @@
 import { loopCounts } from "../loop/items.js";
-import { sessionFlags } from "../monitor/flags.js";
+import { flagsOfAll } from "../monitor/flags.js";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { refreshSession } from "../sessions/reconcile.js";
@@ -33,6 +33,7 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
   for (const n of store.failedNotifications()) {
     failedNotes.set(n.sessionId, (failedNotes.get(n.sessionId) ?? 0) + 1);
   }
+  const flagsOf = flagsOfAll(store, ctx.config());
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec;
@@ -47,7 +48,7 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
     const failed = failedNotes.get(row.session.id) ?? 0;
     result.push({
       ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
-      ...sessionFlags(store, ctx.config(), row.session, run),
+      ...flagsOf(row.session, run),
       ...(failed > 0 ? { notificationsFailed: failed } : {}),
     });
   }

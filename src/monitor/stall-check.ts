@@ -6,14 +6,7 @@ import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
-import {
-  decideStall,
-  logMoved,
-  progressOf,
-  sampleEveryMs,
-  type StallFacts,
-  type StallSample,
-} from "./stall.js";
+import { decideStall, logMoved, progressOf, sampleEveryMs, type StallFacts } from "./stall.js";
 import {
   CLOCK_TICKS_PER_SECOND,
   cpuTicksByGroup,
@@ -24,8 +17,8 @@ import {
 
 /**
  * Stall detection for one running run: gather the facts (cheap first), ask
- * the pure decision, keep the sample in store meta (`stallsample:<runId>`),
- * and on the first stalled verdict record `stall:<runId>` and queue one
+ * the pure decision, keep the sample in the store (stall_samples), and on
+ * the first stalled verdict record the stall (stalls) and queue one
  * notification. The caller delivers notifications and applies the policy.
  */
 export interface StallCheck {
@@ -36,9 +29,6 @@ export interface StallCheck {
   diagnosis: Diagnosis;
 }
 
-const sampleKey = (runId: number): string => `stallsample:${runId}`;
-export const stallKey = (runId: number): string => `stall:${runId}`;
-
 /** One /proc scan per pass, shared by every session, and only if some sample is due. */
 export class CpuScan {
   private groups: Map<number, number> | undefined;
@@ -46,15 +36,6 @@ export class CpuScan {
     if (pgid === null) return null;
     this.groups ??= cpuTicksByGroup();
     return this.groups.get(pgid) ?? null;
-  }
-}
-
-function readSample(raw: string | null): StallSample | null {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw) as StallSample;
-  } catch {
-    return null; // written only here; start a new window
   }
 }
 
@@ -77,8 +58,8 @@ export async function checkStall(
   const store = ctx.store();
   const spec = session.spec;
   const stallAfterMs = stallAfterOf(spec, ctx.config());
-  const prev = readSample(store.getMeta(sampleKey(run.id)));
-  const already = store.getMeta(stallKey(run.id)) !== null;
+  const prev = store.stallSample(run.id);
+  const already = store.stallSince(run.id) !== null;
   if (prev !== null && now - prev.at < sampleEveryMs(stallAfterMs)) {
     if (!already) return null;
     const idleMs = now - prev.progressAt;
@@ -99,7 +80,7 @@ export async function checkStall(
   if (prev === null || progressOf(prev, facts, opts) === null)
     facts.treeHash = await treeHash(spec.cwd);
   const d = decideStall(prev, facts, opts);
-  store.setMeta(sampleKey(run.id), JSON.stringify(d.sample));
+  store.putStallSample(run.id, d.sample);
   if (!d.stalled)
     return {
       stalled: false,
@@ -110,11 +91,7 @@ export async function checkStall(
 
   const diagnosis = stallDiagnosis(d.idleMs, session.name);
   // Exactly one process records the stall (and so notifies), however many monitors run.
-  const first = store.transaction(() => {
-    if (store.getMeta(stallKey(run.id)) !== null) return false;
-    store.setMeta(stallKey(run.id), new Date(now).toISOString());
-    return true;
-  });
+  const first = store.claimStall(run.id, new Date(now).toISOString());
   if (first) queueNotice(ctx, session, run, diagnosis, now);
   return { stalled: true, first, idleMs: d.idleMs, diagnosis };
 }
@@ -163,8 +140,17 @@ export function queueNotice(
  * which read it without sampling anything themselves).
  */
 export function stalledSince(store: Store, runId: number): string | null {
-  const since = store.getMeta(stallKey(runId));
+  const since = store.stallSince(runId);
   if (since === null) return null;
-  const sample = readSample(store.getMeta(sampleKey(runId)));
-  return sample !== null && sample.progressAt > Date.parse(since) ? null : since;
+  return stallStands(since, store.stallSample(runId)?.progressAt ?? null);
+}
+
+/** The recorded stall still stands: no progress was sampled after it. */
+export function stallStands(since: string, progressAt: number | null): string | null {
+  return progressAt !== null && progressAt > Date.parse(since) ? null : since;
+}
+
+/** Was this run stopped as stalled (recorded by the monitor before it killed it)? */
+export function wasStalled(store: Store, runId: number): boolean {
+  return store.stallSince(runId) !== null;
 }
