@@ -7,7 +7,7 @@ import type { SessionSpec } from "../sessions/spec.js";
 import { foreignJson, statusJson, type LoopView, type StatusJson } from "../sessions/view.js";
 import type { ItemState, Store } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
-import { MONITOR_SESSION } from "../tmux/control.js";
+import { MONITOR_SESSION } from "../tmux/argv.js";
 import { withContext, type ApiOptions } from "./context.js";
 
 /** Every session with its latest run, reconciled; plus foreign tmux sessions on the socket. */
@@ -46,11 +46,14 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
     const pane = panes?.find((p) => p.sessionName === row.session.name);
     const loop = loops.get(row.session.id);
     const failed = failedNotes.get(row.session.id) ?? 0;
-    result.push({
-      ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
-      ...flagsOf(row.session, run),
-      ...(failed > 0 ? { notificationsFailed: failed } : {}),
-    });
+    // Assigned in place rather than spread into a new object: the same keys
+    // in the same order, one object less per session.
+    const json = Object.assign(
+      statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
+      flagsOf(row.session, run),
+    );
+    if (failed > 0) json.notificationsFailed = failed;
+    result.push(json);
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;

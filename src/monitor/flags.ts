@@ -2,7 +2,7 @@ import type { Config } from "../config/config.js";
 import { isAcked } from "./ack.js";
 import { isErrored } from "./policy/errored.js";
 import { limitsFor, readGovernor, type GovernorState } from "../governor/governor.js";
-import { stallStands, stalledSince } from "./stall-check.js";
+import { stallStands, stalledSince } from "./stall-state.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
 
 /**

@@ -9,7 +9,8 @@ import { erroredRecord, markErrored } from "./policy/errored.js";
 import { readGovernor } from "../governor/governor.js";
 import { decideRestart, type PastRun } from "./policy/restart.js";
 import { backoffTiming, restartPolicyOf } from "./policy-config.js";
-import { queueNotice, wasStalled } from "./stall-check.js";
+import { queueNotice } from "./stall-check.js";
+import { wasStalled } from "./stall-state.js";
 
 /**
  * Apply the restart policy (policy/restart.ts) to a session whose latest run

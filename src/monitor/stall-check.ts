@@ -4,7 +4,7 @@ import { runEnv } from "../sessions/envfile.js";
 import type { NotifyEvent } from "../notify/summary.js";
 import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import type { RunRow, SessionRow, Store } from "../store/store.js";
+import type { RunRow, SessionRow } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
 import { decideStall, logMoved, progressOf, sampleEveryMs, type StallFacts } from "./stall.js";
 import {
@@ -134,23 +134,4 @@ export function queueNotice(
   ctx.store().addNotifications(run.id, planned);
 }
 
-/**
- * Since when the run has been stalled, as the monitor last saw it, or null:
- * a stall was recorded and no progress was sampled after it (for ls/status,
- * which read it without sampling anything themselves).
- */
-export function stalledSince(store: Store, runId: number): string | null {
-  const since = store.stallSince(runId);
-  if (since === null) return null;
-  return stallStands(since, store.stallSample(runId)?.progressAt ?? null);
-}
-
-/** The recorded stall still stands: no progress was sampled after it. */
-export function stallStands(since: string, progressAt: number | null): string | null {
-  return progressAt !== null && progressAt > Date.parse(since) ? null : since;
-}
-
-/** Was this run stopped as stalled (recorded by the monitor before it killed it)? */
-export function wasStalled(store: Store, runId: number): boolean {
-  return store.stallSince(runId) !== null;
-}
+export { stalledSince, stallStands, wasStalled } from "./stall-state.js";
