@@ -275,7 +275,7 @@ export async function benchMonitorAtScale(report, sessions = 1000, runs = 3, sec
     // fixed wait: idle begins once a 5 s window passes with under 1 % of a core.
     const pid = watch.proc.pid;
     const settleStart = performance.now();
-    for (let prev = cpuTicks(pid).self; performance.now() - settleStart < 180_000; ) {
+    for (let prev = cpuTicks(pid).self; performance.now() - settleStart < 180_000;) {
       await sleep(5_000);
       const now = cpuTicks(pid).self;
       if (now - prev < 0.05 * TICKS_PER_SECOND) break;
