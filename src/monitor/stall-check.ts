@@ -29,13 +29,27 @@ export interface StallCheck {
   diagnosis: Diagnosis;
 }
 
-/** One /proc scan per pass, shared by every session, and only if some sample is due. */
+/**
+ * Facts shared by every session of one pass, each gathered only if some
+ * sample is due: one /proc scan, and one tree hash per working directory
+ * (sessions in one directory see the same tree at the same moment; with a
+ * thousand of them, hashing it per session was most of a pass's cost).
+ */
 export class CpuScan {
   private groups: Map<number, number> | undefined;
+  private readonly trees = new Map<string, Promise<string | null>>();
   ticks(pgid: number | null): number | null {
     if (pgid === null) return null;
     this.groups ??= cpuTicksByGroup();
     return this.groups.get(pgid) ?? null;
+  }
+  tree(cwd: string): Promise<string | null> {
+    let hash = this.trees.get(cwd);
+    if (hash === undefined) {
+      hash = treeHash(cwd);
+      this.trees.set(cwd, hash);
+    }
+    return hash;
   }
 }
 
@@ -78,7 +92,7 @@ export async function checkStall(
   };
   // git only when nothing cheaper already showed progress (and for the first baseline).
   if (prev === null || progressOf(prev, facts, opts) === null)
-    facts.treeHash = await treeHash(spec.cwd);
+    facts.treeHash = await cpu.tree(spec.cwd);
   const d = decideStall(prev, facts, opts);
   store.putStallSample(run.id, d.sample);
   if (!d.stalled)
