@@ -1,5 +1,5 @@
 import { loopCounts } from "../loop/items.js";
-import { sessionFlags } from "../monitor/flags.js";
+import { flagsOfAll } from "../monitor/flags.js";
 import type { Context } from "../sessions/context.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { refreshSession } from "../sessions/reconcile.js";
@@ -7,7 +7,7 @@ import type { SessionSpec } from "../sessions/spec.js";
 import { foreignJson, statusJson, type LoopView, type StatusJson } from "../sessions/view.js";
 import type { ItemState, Store } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
-import { MONITOR_SESSION } from "../tmux/control.js";
+import { MONITOR_SESSION } from "../tmux/argv.js";
 import { withContext, type ApiOptions } from "./context.js";
 import { usageOfLatestRuns } from "./usage-of.js";
 
@@ -36,6 +36,7 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
   }
   // Every row's tokens and cost from two queries, as `status` gives them.
   const usageOf = usageOfLatestRuns(store, rows);
+  const flagsOf = flagsOfAll(store, ctx.config());
   const result: StatusJson[] = [];
   for (const row of rows) {
     const spec = row.session.spec;
@@ -48,12 +49,15 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
     const pane = panes?.find((p) => p.sessionName === row.session.name);
     const loop = loops.get(row.session.id);
     const failed = failedNotes.get(row.session.id) ?? 0;
-    result.push({
-      ...statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
-      ...sessionFlags(store, ctx.config(), row.session, run),
-      ...(failed > 0 ? { notificationsFailed: failed } : {}),
-      usage: usageOf({ session: row.session, run }),
-    });
+    // Assigned in place rather than spread into a new object: the same keys
+    // in the same order, one object less per session.
+    const json = Object.assign(
+      statusJson(row.session, run, run?.runNo ?? 0, pane, undefined, loop),
+      flagsOf(row.session, run),
+    );
+    if (failed > 0) json.notificationsFailed = failed;
+    json.usage = usageOf({ session: row.session, run });
+    result.push(json);
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
   const panes = await defaultPanes;

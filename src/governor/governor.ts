@@ -1,7 +1,7 @@
 import type { AgentLimits, Config } from "../config/config.js";
 import { isAlive } from "../process/pids.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import type { Store } from "../store/store.js";
+import type { GovernorRow, Store } from "../store/store.js";
 import { AgentmuxError } from "../util/errors.js";
 
 /**
@@ -11,8 +11,8 @@ import { AgentmuxError } from "../util/errors.js";
  * and a shared pause after any session of that agent hit a rate or usage
  * limit, so ten loops on one account do not stampede the provider.
  *
- * Store-backed, no daemon: the spacing and pause live in store meta
- * (`governor:<agent>`), the concurrency count is the agent's live runs. The
+ * Store-backed, no daemon: the spacing and pause live in the store's
+ * governor table (one row per agent), the concurrency count is the agent's live runs. The
  * check and the reservation (the caller's new run row) happen in one
  * IMMEDIATE transaction, so two processes can never both take the last slot.
  */
@@ -56,36 +56,17 @@ export function limitsFor(agent: string, config?: Pick<Config, "limits">): Resol
   };
 }
 
-export interface GovernorState {
-  lastLaunchAt: string | null;
-  /** Who launched last (AcquireOptions.launcher): its own next launch is not spaced from it. */
-  lastLaunchBy?: string | null;
-  pausedUntil: string | null;
-  pauseReason: string | null;
-}
+/** lastLaunchBy: who launched last (AcquireOptions.launcher): its own next launch is not spaced from it. */
+export type GovernorState = GovernorRow;
 
-const metaKey = (agent: string): string => `governor:${agent}`;
+const NONE: GovernorState = { lastLaunchAt: null, pausedUntil: null, pauseReason: null };
 
 export function readGovernor(store: Store, agent: string): GovernorState {
-  const raw = store.getMeta(metaKey(agent));
-  const none: GovernorState = { lastLaunchAt: null, pausedUntil: null, pauseReason: null };
-  if (raw === null) return none;
-  try {
-    const v = JSON.parse(raw) as Partial<GovernorState>;
-    const s = (x: unknown): string | null => (typeof x === "string" ? x : null);
-    return {
-      lastLaunchAt: s(v.lastLaunchAt),
-      lastLaunchBy: s(v.lastLaunchBy),
-      pausedUntil: s(v.pausedUntil),
-      pauseReason: s(v.pauseReason),
-    };
-  } catch {
-    return none; // only this module writes it; an unreadable record just means no history
-  }
+  return store.governor(agent) ?? NONE;
 }
 
 function writeGovernor(store: Store, agent: string, state: GovernorState): void {
-  store.setMeta(metaKey(agent), JSON.stringify(state));
+  store.putGovernor(agent, state);
 }
 
 export type SlotPlan =

@@ -1,8 +1,8 @@
 import type { Config } from "../config/config.js";
 import { isAcked } from "./ack.js";
 import { isErrored } from "../store/errored.js";
-import { limitsFor, readGovernor } from "../governor/governor.js";
-import { stalledSince } from "./stall-check.js";
+import { limitsFor, readGovernor, type GovernorState } from "../governor/governor.js";
+import { stallStands, stalledSince } from "./stall-state.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
 
 /**
@@ -20,21 +20,55 @@ export interface SessionFlags {
   acked: boolean;
 }
 
+type Config_ = Pick<Config, "limits">;
+
+/** One session's flags (`status`): a few lookups by key. */
 export function sessionFlags(
   store: Store,
-  config: Pick<Config, "limits">,
+  config: Config_,
   session: SessionRow,
   run: RunRow | null,
   now = Date.now(),
 ): SessionFlags {
-  const gov = limitsFor(session.agent, config).pauseOnLimit
-    ? readGovernor(store, session.agent)
-    : null;
-  const until = gov?.pausedUntil ?? null;
   return {
     stalled: run?.state === "running" ? stalledSince(store, run.id) : null,
     errored: isErrored(store, session.id),
-    pausedUntil: until !== null && Date.parse(until) > now ? until : null,
-    acked: run !== null && isAcked(store, session.id, run.id),
+    pausedUntil: pausedUntil(config, session.agent, (a) => readGovernor(store, a), now),
+    acked: run !== null && isAcked(store, run.id),
   };
+}
+
+/**
+ * Every session's flags (`ls`): four queries in all, whatever the number of
+ * sessions, then a lookup per session.
+ */
+export function flagsOfAll(
+  store: Store,
+  config: Config_,
+  now = Date.now(),
+): (session: SessionRow, run: RunRow | null) => SessionFlags {
+  const errored = store.erroredSessionIds();
+  const acked = store.ackedRunIds();
+  const stalls = new Map(
+    store.runningStalls().map((s) => [s.runId, stallStands(s.since, s.progressAt)]),
+  );
+  const governors = store.governors();
+  const none: GovernorState = { lastLaunchAt: null, pausedUntil: null, pauseReason: null };
+  return (session, run) => ({
+    stalled: run?.state === "running" ? (stalls.get(run.id) ?? null) : null,
+    errored: errored.has(session.id),
+    pausedUntil: pausedUntil(config, session.agent, (a) => governors.get(a) ?? none, now),
+    acked: run !== null && acked.has(run.id),
+  });
+}
+
+function pausedUntil(
+  config: Config_,
+  agent: string,
+  governor: (agent: string) => GovernorState,
+  now: number,
+): string | null {
+  if (!limitsFor(agent, config).pauseOnLimit) return null;
+  const until = governor(agent).pausedUntil;
+  return until !== null && Date.parse(until) > now ? until : null;
 }

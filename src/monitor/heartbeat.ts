@@ -181,7 +181,7 @@ export async function heartbeatPass(ctx: Context, opts: PassOptions): Promise<Pa
   // longer keeps heartbeat at exit 1; the next run that needs attention does.
   for (const { session, run } of views) {
     const r = reports.get(session.name);
-    if (!r?.attention || !run || !isAcked(store, session.id, run.id)) continue;
+    if (!r?.attention || !run || !isAcked(store, run.id)) continue;
     reports.set(session.name, { ...r, attention: false, acked: true });
   }
 

@@ -1,22 +1,13 @@
 import { isAlive, processStartTicks } from "../process/pids.js";
-import type { Store } from "../store/store.js";
+import type { BeatRow, Store } from "../store/store.js";
 
 /**
- * `agentmux watch` records its own heartbeat in store meta so that `ls`,
+ * `agentmux watch` records its own heartbeat in the store (monitor_beat) so that `ls`,
  * `status` and `heartbeat` can say when the monitor should be running and is
  * not. "Should be": it ran before and did not stop cleanly (a clean stop —
  * Ctrl-C, SIGTERM — records `stopped`), and sessions are live.
  */
-export const BEAT_KEY = "monitor:heartbeat";
-
-export interface MonitorBeat {
-  pid: number;
-  ticks: string | null;
-  startedAt: string;
-  at: string;
-  intervalMs: number;
-  stopped: boolean;
-}
+export type MonitorBeat = BeatRow;
 
 export interface MonitorStatus {
   running: boolean;
@@ -38,17 +29,11 @@ export function writeBeat(
     intervalMs: opts.intervalMs,
     stopped: opts.stopped === true,
   };
-  store.setMeta(BEAT_KEY, JSON.stringify(beat));
+  store.putMonitorBeat(beat);
 }
 
 export function readBeat(store: Store): MonitorBeat | null {
-  const raw = store.getMeta(BEAT_KEY);
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw) as MonitorBeat;
-  } catch {
-    return null; // written only by writeBeat; unreadable means no usable record
-  }
+  return store.monitorBeat();
 }
 
 /** `live`: how many sessions are starting or running (no warning without any). */

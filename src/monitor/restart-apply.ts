@@ -9,11 +9,12 @@ import { erroredRecord, markErrored } from "../store/errored.js";
 import { readGovernor } from "../governor/governor.js";
 import { decideRestart, type PastRun } from "./policy/restart.js";
 import { backoffTiming, restartPolicyOf } from "./policy-config.js";
-import { queueNotice, stallKey } from "./stall-check.js";
+import { queueNotice } from "./stall-check.js";
+import { wasStalled } from "./stall-state.js";
 
 /**
  * Apply the restart policy (policy/restart.ts) to a session whose latest run
- * ended. A restart is claimed in the store (`restarted:<runId>`) before the
+ * ended. A restart is claimed in the store (restart_claims) before the
  * new run starts, so a heartbeat and a watch deciding at once restart a run
  * exactly once.
  */
@@ -26,7 +27,6 @@ export interface RestartOutcome {
   attention: boolean;
 }
 
-const claimKey = (runId: number): string => `restarted:${runId}`;
 /** A launch slot taken by other sessions of the agent (concurrency, spacing) is asked for again after this. */
 const GOVERNOR_RETRY_MS = 2_000;
 
@@ -53,7 +53,7 @@ export async function considerRestart(
   opts: { apply: boolean; maxWaitMs: number; now: Date },
 ): Promise<RestartOutcome> {
   const store = ctx.store();
-  if (store.getMeta(claimKey(run.id)) !== null) {
+  if (store.restartClaimed(run.id)) {
     return { action: "none", reason: "already restarted", attention: false };
   }
   const spec = session.spec;
@@ -63,13 +63,11 @@ export async function considerRestart(
     endedAt: r.endedAt,
     state: r.id === run.id ? state : policyState(r),
     diagnosisCode:
-      r.state === "killed" && store.getMeta(stallKey(r.id)) !== null
-        ? "stall"
-        : (r.diagnosis?.code ?? null),
+      r.state === "killed" && wasStalled(store, r.id) ? "stall" : (r.diagnosis?.code ?? null),
   }));
   const errored = erroredRecord(store, session.id);
   // The monitor stopped this run as stalled (heartbeat.ts): for the policy that is a failure.
-  const stalled = run.state === "killed" && store.getMeta(stallKey(run.id)) !== null;
+  const stalled = run.state === "killed" && wasStalled(store, run.id);
   const diagnosis: Diagnosis | null =
     stalled && run.diagnosis?.code !== "stall"
       ? { code: "stall", summary: run.diagnosis?.summary ?? "stalled" }
@@ -122,10 +120,8 @@ export async function considerRestart(
   }
   if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
   const claimed = store.transaction(() => {
-    if (store.getMeta(claimKey(run.id)) !== null) return false;
     if (store.latestRun(session.id)?.id !== run.id) return false; // someone restarted it by hand
-    store.setMeta(claimKey(run.id), new Date().toISOString());
-    return true;
+    return store.claimRestart(run.id, new Date().toISOString());
   });
   if (!claimed) return { action: "none", reason: "restarted elsewhere", attention: false };
   const fresh = store.getSessionById(session.id);
@@ -137,7 +133,7 @@ export async function considerRestart(
     // Never block a pass on the agent's shared limits: a slot not free now is tried again later.
     next = await startRun(ctx, fresh, { maxWaitMs: 0, onWait: () => undefined });
   } catch (e) {
-    store.deleteMeta(claimKey(run.id)); // not restarted after all: a later pass may
+    store.releaseRestart(run.id); // not restarted after all: a later pass may
     if (!(e instanceof AgentmuxError) || e.code !== "state") throw e;
     const paused = Date.parse(readGovernor(store, spec.agent).pausedUntil ?? "");
     const retry = paused > Date.now() ? paused : Date.now() + GOVERNOR_RETRY_MS;

@@ -2,16 +2,9 @@ import { notifyEvent } from "../notify/event.js";
 import { queueNotifications } from "../notify/outbox.js";
 import type { Context } from "../sessions/context.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import type { RunRow, SessionRow, Store } from "../store/store.js";
+import type { RunRow, SessionRow } from "../store/store.js";
 import { stallAfterOf } from "./policy-config.js";
-import {
-  decideStall,
-  logMoved,
-  progressOf,
-  sampleEveryMs,
-  type StallFacts,
-  type StallSample,
-} from "./stall.js";
+import { decideStall, logMoved, progressOf, sampleEveryMs, type StallFacts } from "./stall.js";
 import {
   CLOCK_TICKS_PER_SECOND,
   cpuTicksByGroup,
@@ -22,8 +15,8 @@ import {
 
 /**
  * Stall detection for one running run: gather the facts (cheap first), ask
- * the pure decision, keep the sample in store meta (`stallsample:<runId>`),
- * and on the first stalled verdict record `stall:<runId>` and queue one
+ * the pure decision, keep the sample in the store (stall_samples), and on
+ * the first stalled verdict record the stall (stalls) and queue one
  * notification. The caller delivers notifications and applies the policy.
  */
 export interface StallCheck {
@@ -34,25 +27,27 @@ export interface StallCheck {
   diagnosis: Diagnosis;
 }
 
-const sampleKey = (runId: number): string => `stallsample:${runId}`;
-export const stallKey = (runId: number): string => `stall:${runId}`;
-
-/** One /proc scan per pass, shared by every session, and only if some sample is due. */
+/**
+ * Facts shared by every session of one pass, each gathered only if some
+ * sample is due: one /proc scan, and one tree hash per working directory
+ * (sessions in one directory see the same tree at the same moment; with a
+ * thousand of them, hashing it per session was most of a pass's cost).
+ */
 export class CpuScan {
   private groups: Map<number, number> | undefined;
+  private readonly trees = new Map<string, Promise<string | null>>();
   ticks(pgid: number | null): number | null {
     if (pgid === null) return null;
     this.groups ??= cpuTicksByGroup();
     return this.groups.get(pgid) ?? null;
   }
-}
-
-function readSample(raw: string | null): StallSample | null {
-  if (raw === null) return null;
-  try {
-    return JSON.parse(raw) as StallSample;
-  } catch {
-    return null; // written only here; start a new window
+  tree(cwd: string): Promise<string | null> {
+    let hash = this.trees.get(cwd);
+    if (hash === undefined) {
+      hash = treeHash(cwd);
+      this.trees.set(cwd, hash);
+    }
+    return hash;
   }
 }
 
@@ -75,8 +70,8 @@ export async function checkStall(
   const store = ctx.store();
   const spec = session.spec;
   const stallAfterMs = stallAfterOf(spec, ctx.config());
-  const prev = readSample(store.getMeta(sampleKey(run.id)));
-  const already = store.getMeta(stallKey(run.id)) !== null;
+  const prev = store.stallSample(run.id);
+  const already = store.stallSince(run.id) !== null;
   if (prev !== null && now - prev.at < sampleEveryMs(stallAfterMs)) {
     if (!already) return null;
     const idleMs = now - prev.progressAt;
@@ -95,9 +90,9 @@ export async function checkStall(
   };
   // git only when nothing cheaper already showed progress (and for the first baseline).
   if (prev === null || progressOf(prev, facts, opts) === null)
-    facts.treeHash = await treeHash(spec.cwd);
+    facts.treeHash = await cpu.tree(spec.cwd);
   const d = decideStall(prev, facts, opts);
-  store.setMeta(sampleKey(run.id), JSON.stringify(d.sample));
+  store.putStallSample(run.id, d.sample);
   if (!d.stalled)
     return {
       stalled: false,
@@ -108,11 +103,7 @@ export async function checkStall(
 
   const diagnosis = stallDiagnosis(d.idleMs, session.name);
   // Exactly one process records the stall (and so notifies), however many monitors run.
-  const first = store.transaction(() => {
-    if (store.getMeta(stallKey(run.id)) !== null) return false;
-    store.setMeta(stallKey(run.id), new Date(now).toISOString());
-    return true;
-  });
+  const first = store.claimStall(run.id, new Date(now).toISOString());
   if (first) queueNotice(ctx, session, run, diagnosis, now);
   return { stalled: true, first, idleMs: d.idleMs, diagnosis };
 }
@@ -139,14 +130,4 @@ export function queueNotice(
   queueNotifications(ctx.store(), run, session.spec.notify, event);
 }
 
-/**
- * Since when the run has been stalled, as the monitor last saw it, or null:
- * a stall was recorded and no progress was sampled after it (for ls/status,
- * which read it without sampling anything themselves).
- */
-export function stalledSince(store: Store, runId: number): string | null {
-  const since = store.getMeta(stallKey(runId));
-  if (since === null) return null;
-  const sample = readSample(store.getMeta(sampleKey(runId)));
-  return sample !== null && sample.progressAt > Date.parse(since) ? null : since;
-}
+export { stalledSince, stallStands, wasStalled } from "./stall-state.js";

@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { Context } from "../sessions/context.js";
+import type { SessionWithRun } from "../store/store.js";
 import { isLive } from "../sessions/lifecycle.js";
 import { nextNotificationDue } from "../notify/outbox.js";
 import {
@@ -179,15 +180,16 @@ export class Watcher {
             startedAt: this.startedAt,
             intervalMs: this.opts.fallbackMs,
           });
-          this.exits?.sync(
-            this.ctx
-              .store()
-              .listSessionsWithLatestRun()
-              .flatMap((r) => (r.run && isLive(r.run.state) ? [r.run.id] : [])),
-          );
-          await this.connect();
+          // One read of every session after the pass, shared by what follows:
+          // with a thousand sessions, each read is a noticeable part of an idle pass.
+          const rows = this.ctx.store().listSessionsWithLatestRun();
+          this.exits?.sync(rows.flatMap((r) => (r.run && isLive(r.run.state) ? [r.run.id] : [])));
+          await this.connect(rows);
           this.remote?.sync();
-          this.scheduleNext(report);
+          this.scheduleNext(
+            report,
+            this.ctx.store().dataVersion() === this.seenVersion ? rows : null,
+          );
         } catch (e) {
           // One bad pass (tmux wedged, store busy) must not end the monitor.
           this.opts.log(`pass failed: ${(e as Error).message}`);
@@ -212,9 +214,10 @@ export class Watcher {
   }
 
   /** The next timed wake-up: fallback, a restart's backoff, a notification's window, or the soonest stall sample. */
-  private scheduleNext(report: PassReport): void {
+  private scheduleNext(report: PassReport, seen: readonly SessionWithRun[] | null): void {
     const store = this.ctx.store();
-    const rows = store.listSessionsWithLatestRun();
+    // Read again only if another process wrote meanwhile (connect() awaited tmux).
+    const rows = seen ?? store.listSessionsWithLatestRun();
     let next = this.opts.fallbackMs;
     if (report.nextDueAt)
       next = Math.min(next, Math.max(0, Date.parse(report.nextDueAt) - Date.now()));
@@ -252,11 +255,8 @@ export class Watcher {
   }
 
   /** Attach to every socket with live sessions (plus the default) and hook their sessions. */
-  private async connect(): Promise<void> {
-    const store = this.ctx.store();
-    const live = store
-      .listSessionsWithLatestRun()
-      .filter((r) => r.run !== null && isLive(r.run.state));
+  private async connect(rows: readonly SessionWithRun[]): Promise<void> {
+    const live = rows.filter((r) => r.run !== null && isLive(r.run.state));
     const sockets = new Set([this.ctx.socket, ...live.map((r) => r.session.spec.socket)]);
     for (const socket of sockets) {
       let conn = this.conns.get(socket);

@@ -29,8 +29,8 @@ export type OutboxStore = Pick<
   | "claimNotifications"
   | "markDelivered"
   | "markAttemptFailed"
-  | "getMeta"
-  | "setMeta"
+  | "destinationOpenings"
+  | "setDestinationOpenings"
   | "getRun"
   | "transaction"
 >;
@@ -84,31 +84,25 @@ export interface OutboxResult {
 
 /**
  * When each destination may get its next message (its last send plus the
- * sender's window), as one meta row (hashed keys: a command's argv can be
- * long). Recording the opening rather than the send time means a later
+ * sender's window), in the store's notify_destinations table (hashed keys: a
+ * command's argv can be long). Recording the opening rather than the send time means a later
  * deliverer (heartbeat, watch) honours the window the sender was configured
  * with without knowing it. Entries that opened over PRUNE_AFTER_MS ago are
  * dropped on write.
  */
-const DESTINATIONS_KEY = "notify:destinations";
 const PRUNE_AFTER_MS = 60 * 60_000;
 
 const hash = (key: string): string => createHash("sha1").update(key).digest("hex");
 
 function readDestinations(store: OutboxStore): Record<string, string> {
-  const raw = store.getMeta(DESTINATIONS_KEY);
-  if (raw === null) return {};
-  try {
-    const v = JSON.parse(raw) as unknown;
-    return typeof v === "object" && v !== null ? (v as Record<string, string>) : {};
-  } catch {
-    return {}; // only written here; unreadable means send now rather than never
-  }
+  return Object.fromEntries(store.destinationOpenings());
 }
 
 function writeDestinations(store: OutboxStore, sent: Record<string, string>, now: number): void {
-  const kept = Object.entries(sent).filter(([, at]) => now - Date.parse(at) < PRUNE_AFTER_MS);
-  store.setMeta(DESTINATIONS_KEY, JSON.stringify(Object.fromEntries(kept)));
+  store.setDestinationOpenings(
+    new Map(Object.entries(sent)),
+    new Date(now - PRUNE_AFTER_MS).toISOString(),
+  );
 }
 
 export interface DeliverPendingOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { acquireLaunchSlot, planSlot, type ElsewhereLive } from "../governor/governor.js";
 import { openStore } from "../store/open.js";
 import { tempDir } from "../../test/helpers/tmp.js";
-import { elsewhereFrom, liveByAgent, parseLastKnown, type HostCount } from "./fleet-count.js";
+import { elsewhereFrom, liveByAgent, type HostCount } from "./fleet-count.js";
 
 const NOW = Date.parse("2025-06-01T12:00:00.000Z");
 const idle = { lastLaunchAt: null, pausedUntil: null, pauseReason: null };
@@ -57,17 +57,6 @@ describe("elsewhereFrom", () => {
     ],
   ])("%s", (_what, hosts, want) => {
     expect(elsewhereFrom("claude", hosts)).toEqual(want);
-  });
-});
-
-describe("parseLastKnown", () => {
-  it.each<[string, string | null, ReturnType<typeof parseLastKnown>]>([
-    ["absent", null, null],
-    ["unreadable", "{", null],
-    ["no time", '{"live":{"a":1}}', null],
-    ["bad counts dropped", '{"live":{"a":1,"b":-1,"c":"x"},"at":"T"}', { live: { a: 1 }, at: "T" }],
-  ])("%s", (_what, raw, want) => {
-    expect(parseLastKnown(raw)).toEqual(want);
   });
 });
 

@@ -29,12 +29,9 @@ export type HostCount =
   | {
       host: string;
       reachable: false;
-      /** Its last answer (store meta), if any. */
+      /** Its last answer (the store's hosts.live_at and host_live), if any. */
       lastKnown: { live: Record<string, number>; at: string } | null;
     };
-
-/** Last known counts, kept between launches: store meta `fleet:live:<host>`. */
-export const lastKnownKey = (host: string): string => `fleet:live:${host}`;
 
 /** A time of day, constant while the host stays away (so a waiter's message does not churn). */
 function clock(iso: string): string {
@@ -62,22 +59,4 @@ export function elsewhereFrom(agent: string, hosts: readonly HostCount[]): Elsew
     return `${h.host}: ${n} last known at ${clock(h.lastKnown.at)} UTC, unreachable`;
   });
   return { live, note: parts.join(", ") };
-}
-
-/** A stored last-known record, or null when absent or unreadable (only fleet.ts writes it). */
-export function parseLastKnown(
-  raw: string | null,
-): { live: Record<string, number>; at: string } | null {
-  if (raw === null) return null;
-  try {
-    const v = JSON.parse(raw) as { live?: unknown; at?: unknown };
-    if (typeof v.at !== "string" || typeof v.live !== "object" || v.live === null) return null;
-    const live: Record<string, number> = {};
-    for (const [k, n] of Object.entries(v.live as Record<string, unknown>)) {
-      if (typeof n === "number" && Number.isFinite(n) && n >= 0) live[k] = n;
-    }
-    return { live, at: v.at };
-  } catch {
-    return null;
-  }
 }

@@ -3,13 +3,7 @@ import type { Context } from "../sessions/context.js";
 import type { HostRow } from "../store/hosts.js";
 import { dropConnection, transportError } from "./call.js";
 import { callQuick } from "./fast.js";
-import {
-  elsewhereFrom,
-  lastKnownKey,
-  liveByAgent,
-  parseLastKnown,
-  type HostCount,
-} from "./fleet-count.js";
+import { elsewhereFrom, liveByAgent, type HostCount } from "./fleet-count.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 
 /**
@@ -40,10 +34,7 @@ async function askCount(ctx: Context, host: HostRow): Promise<HostCount> {
   if (transportError(host, r) === null && r.exitCode === 0) {
     try {
       const live = liveByAgent(JSON.parse(r.stdout) as { agent: string; state: string }[]);
-      store.setMeta(
-        lastKnownKey(host.name),
-        JSON.stringify({ live, at: new Date().toISOString() }),
-      );
+      store.setHostLive(host.name, { live, at: new Date().toISOString() });
       return { host: host.name, reachable: true, live };
     } catch {
       // an unreadable answer counts as no answer
@@ -54,7 +45,7 @@ async function askCount(ctx: Context, host: HostRow): Promise<HostCount> {
   return {
     host: host.name,
     reachable: false,
-    lastKnown: parseLastKnown(store.getMeta(lastKnownKey(host.name))),
+    lastKnown: store.hostLive(host.name),
   };
 }
 

@@ -91,8 +91,12 @@ const oneOf =
     values.includes(v);
 
 type Shape = Record<string, readonly [Check, "required" | "optional"]>;
+/** A shape as a list, made once: `ls` checks every session's spec, and this runs per row. */
+type Fields = readonly (readonly [string, Check, boolean])[];
+const fieldsOf = (shape: Shape): Fields =>
+  Object.entries(shape).map(([key, [ok, need]]) => [key, ok, need === "required"] as const);
 
-const LOOP_SHAPE: Shape = {
+const LOOP_FIELDS = fieldsOf({
   prd: [isStr, "required"],
   check: [isStr, "optional"],
   maxIterations: [isNum, "required"],
@@ -106,52 +110,55 @@ const LOOP_SHAPE: Shape = {
   noProgressLimit: [isNum, "required"],
   stopOnFailure: [isBool, "optional"],
   protect: [listOf(isStr), "optional"],
-};
+});
 
-const SPEC_SHAPE: Shape = {
+const LAUNCH_FIELDS = fieldsOf({
+  extraArgs: [listOf(isStr), "required"],
+  command: [listOf(isStr), "optional"],
+  prdPath: [isStr, "optional"],
+  engine: [oneOf("codex", "claude"), "optional"],
+  parallel: [isBool, "optional"],
+  commits: [isBool, "optional"],
+});
+
+const NOTIFY_FIELDS = fieldsOf({
+  commands: [listOf(listOf(isStr)), "required"],
+  webhooks: [listOf(isStr), "required"],
+  desktop: [oneOf(true, false, "auto"), "required"],
+});
+
+const SPEC_FIELDS = fieldsOf({
   agent: [(v) => typeof v === "string" && isAgentName(v), "required"],
   cwd: [isStr, "required"],
   socket: [isStr, "required"],
   argv: [listOf(isStr), "required"],
   display: [isStr, "required"],
-  launch: [
-    (v) =>
-      isObj(v) &&
-      problems(v, {
-        extraArgs: [listOf(isStr), "required"],
-        command: [listOf(isStr), "optional"],
-        prdPath: [isStr, "optional"],
-        engine: [oneOf("codex", "claude"), "optional"],
-        parallel: [isBool, "optional"],
-        commits: [isBool, "optional"],
-      }).length === 0,
-    "required",
-  ],
+  launch: [(v) => isObj(v) && fits(v, LAUNCH_FIELDS), "required"],
   hasPrompt: [isBool, "required"],
-  notify: [
-    (v) =>
-      isObj(v) &&
-      problems(v, {
-        commands: [listOf(listOf(isStr)), "required"],
-        webhooks: [listOf(isStr), "required"],
-        desktop: [oneOf(true, false, "auto"), "required"],
-      }).length === 0,
-    "required",
-  ],
+  notify: [(v) => isObj(v) && fits(v, NOTIFY_FIELDS), "required"],
   journalDir: [isStr, "optional"],
   graceSeconds: [isNum, "required"],
   restart: [oneOf("never", "on-failure", "always"), "optional"],
   stallAfterMs: [isNum, "optional"],
-  loop: [(v) => isObj(v) && problems(v, LOOP_SHAPE).length === 0, "optional"],
-};
+  loop: [(v) => isObj(v) && fits(v, LOOP_FIELDS), "optional"],
+});
+
+/** Whether `v` has every required field and each present one of its type (no allocation: the common case). */
+function fits(v: Record<string, unknown>, fields: Fields): boolean {
+  for (const [key, ok, required] of fields) {
+    const value = v[key];
+    if (value === undefined ? required : !ok(value)) return false;
+  }
+  return true;
+}
 
 /** The fields of `v` that are missing or of the wrong type. */
-function problems(v: Record<string, unknown>, shape: Shape): string[] {
+function problems(v: Record<string, unknown>, fields: Fields): string[] {
   const out: string[] = [];
-  for (const [key, [ok, need]] of Object.entries(shape)) {
+  for (const [key, ok, required] of fields) {
     const value = v[key];
     if (value === undefined) {
-      if (need === "required") out.push(`${key} is missing`);
+      if (required) out.push(`${key} is missing`);
     } else if (!ok(value)) {
       out.push(`${key} is ${JSON.stringify(value).slice(0, 60)}`);
     }
@@ -166,15 +173,13 @@ function problems(v: Record<string, unknown>, shape: Shape): string[] {
  * default filled in here would make it act on something nobody asked for.
  */
 export function parseSessionSpec(raw: unknown, session: string): SessionSpec {
-  const found = isObj(raw) ? problems(raw, SPEC_SHAPE) : ["it is not an object"];
-  if (found.length > 0) {
-    throw new AgentmuxError(
-      "store",
-      `The stored spec of session ${show(session)} does not fit: ${found.join("; ")}`,
-      {
-        hint: `agentmux rm ${session} removes the session; the database was edited by hand or written by an incompatible version`,
-      },
-    );
-  }
-  return raw as SessionSpec;
+  if (isObj(raw) && fits(raw, SPEC_FIELDS)) return raw as unknown as SessionSpec;
+  const found = isObj(raw) ? problems(raw, SPEC_FIELDS) : ["it is not an object"];
+  throw new AgentmuxError(
+    "store",
+    `The stored spec of session ${show(session)} does not fit: ${found.join("; ")}`,
+    {
+      hint: `agentmux rm ${session} removes the session; the database was edited by hand or written by an incompatible version`,
+    },
+  );
 }

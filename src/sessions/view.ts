@@ -79,9 +79,10 @@ export interface LoopItemView {
 function mtime(path: string | undefined): string | null {
   if (!path) return null;
   try {
-    return statSync(path).mtime.toISOString();
+    // No exception for a log not written yet: ls stats every session's log.
+    return statSync(path, { throwIfNoEntry: false })?.mtime.toISOString() ?? null;
   } catch {
-    return null; // no output yet
+    return null; // unreadable: no output to show
   }
 }
 

@@ -39,6 +39,8 @@ const MODULES = [
   "src/store/outbox-batch.ts",
   "src/store/usage.ts",
   "src/store/hosts.ts",
+  "src/store/monitor.ts",
+  "src/store/governor.ts",
   "src/sessions/lifecycle.ts",
   "src/sessions/spec.ts",
   "src/agents/names.ts",

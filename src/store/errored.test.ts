@@ -1,6 +1,8 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openStore } from "./open.js";
+import type { Store } from "./store.js";
 import { tempDir } from "../../test/helpers/tmp.js";
+import { testSpec } from "../../test/helpers/spec.js";
 import { clearErrored, erroredRecord, isErrored, markErrored } from "./errored.js";
 
 function store() {
@@ -9,36 +11,44 @@ function store() {
   return s;
 }
 
+const session = (s: Store, name: string): number =>
+  s.createSession({ name, kind: "agent", agent: "cmd", spec: testSpec() }).id;
+
 describe("errored flag", () => {
   it("is marked once, cleared by a manual restart, and remembers when", () => {
     const s = store();
-    expect(isErrored(s, 7)).toBe(false);
-    expect(markErrored(s, 7, "5 failures", new Date("2025-01-01T00:00:00Z"))).toBe(true);
+    const a = session(s, "a");
+    const b = session(s, "b");
+    expect(isErrored(s, a)).toBe(false);
+    expect(markErrored(s, a, "5 failures", new Date("2025-01-01T00:00:00Z"))).toBe(true);
     // A second monitor racing the first: no second notification.
-    expect(markErrored(s, 7, "5 failures")).toBe(false);
-    expect(isErrored(s, 7)).toBe(true);
-    expect(isErrored(s, 8)).toBe(false);
-    expect(clearErrored(s, 7, new Date("2025-01-01T01:00:00Z"))).toBe(true);
-    expect(erroredRecord(s, 7)).toEqual({
+    expect(markErrored(s, a, "5 failures")).toBe(false);
+    expect(isErrored(s, a)).toBe(true);
+    expect(isErrored(s, b)).toBe(false);
+    expect(s.erroredSessionIds()).toEqual(new Set([a]));
+    expect(clearErrored(s, a, new Date("2025-01-01T01:00:00Z"))).toBe(true);
+    expect(erroredRecord(s, a)).toEqual({
       errored: false,
       since: "2025-01-01T00:00:00.000Z",
       reason: "5 failures",
       clearedAt: "2025-01-01T01:00:00.000Z",
     });
-    expect(markErrored(s, 7, "again")).toBe(true);
+    expect(s.erroredSessionIds()).toEqual(new Set());
+    expect(markErrored(s, a, "again")).toBe(true);
   });
 
   it("clearing a session that was never errored is harmless", () => {
     const s = store();
-    expect(clearErrored(s, 3)).toBe(false);
-    expect(isErrored(s, 3)).toBe(false);
+    const c = session(s, "c");
+    expect(clearErrored(s, c)).toBe(false);
+    expect(isErrored(s, c)).toBe(false);
   });
 
-  it("an unreadable record counts as errored (no restarts) until cleared", () => {
+  it("goes with its session when the session is purged", () => {
     const s = store();
-    s.setMeta("errored:4", "{oops");
-    expect(isErrored(s, 4)).toBe(true);
-    clearErrored(s, 4);
-    expect(isErrored(s, 4)).toBe(false);
+    const d = session(s, "d");
+    markErrored(s, d, "crash loop");
+    s.purgeSession(d);
+    expect(s.errored(d)).toBeNull();
   });
 });

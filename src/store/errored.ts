@@ -1,43 +1,24 @@
-import type { Store } from "./store.js";
+import type { ErroredRow, Store } from "./store.js";
 
 /**
  * A session that failed CRASH_LIMIT times in CRASH_WINDOW_MS is `errored`:
  * the monitor stops restarting it until a person runs `agentmux restart`.
- * It is a property of the session, not of a run, so it lives in store meta
- * (`errored:<sessionId>`) as JSON. Clearing keeps the record with the time of
+ * It is a property of the session, not of a run, so it lives in the store's
+ * session_errored table. Clearing keeps the record with the time of
  * the manual restart: failures before it are forgiven (monitor/policy/restart.ts
  * failuresSince), so the next crash does not re-trip the old window at once.
  */
 
-export interface ErroredRecord {
-  errored: boolean;
-  /** When it was marked errored (or, once cleared, when it last was). */
-  since: string | null;
-  reason: string | null;
-  /** When `agentmux restart` cleared it. */
-  clearedAt: string | null;
-}
-
-const key = (sessionId: number): string => `errored:${sessionId}`;
+/**
+ * errored; since: when it was marked errored (or, once cleared, when it last
+ * was); clearedAt: when `agentmux restart` cleared it.
+ */
+export type ErroredRecord = ErroredRow;
 
 const NONE: ErroredRecord = { errored: false, since: null, reason: null, clearedAt: null };
 
 export function erroredRecord(store: Store, sessionId: number): ErroredRecord {
-  const raw = store.getMeta(key(sessionId));
-  if (raw === null) return NONE;
-  try {
-    const v = JSON.parse(raw) as Partial<ErroredRecord>;
-    return {
-      errored: v.errored === true,
-      since: typeof v.since === "string" ? v.since : null,
-      reason: typeof v.reason === "string" ? v.reason : null,
-      clearedAt: typeof v.clearedAt === "string" ? v.clearedAt : null,
-    };
-  } catch {
-    // Written only by this module; unreadable means a hand edit. Treat as errored:
-    // not restarting is the safe side, and `agentmux restart` rewrites it.
-    return { errored: true, since: null, reason: "unreadable errored record", clearedAt: null };
-  }
+  return store.errored(sessionId) ?? NONE;
 }
 
 export function isErrored(store: Store, sessionId: number): boolean {
@@ -58,7 +39,7 @@ export function markErrored(
     const current = erroredRecord(store, sessionId);
     if (current.errored) return false;
     const next: ErroredRecord = { ...current, errored: true, since: now.toISOString(), reason };
-    store.setMeta(key(sessionId), JSON.stringify(next));
+    store.putErrored(sessionId, next);
     return true;
   });
 }
@@ -68,7 +49,7 @@ export function clearErrored(store: Store, sessionId: number, now = new Date()):
   return store.transaction(() => {
     const current = erroredRecord(store, sessionId);
     const next: ErroredRecord = { ...current, errored: false, clearedAt: now.toISOString() };
-    store.setMeta(key(sessionId), JSON.stringify(next));
+    store.putErrored(sessionId, next);
     return current.errored;
   });
 }

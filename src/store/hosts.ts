@@ -85,6 +85,39 @@ export function removeHost(sql: Sql, name: string): boolean {
   return sql.stmt("DELETE FROM hosts WHERE name = ?").run(name).changes > 0;
 }
 
+/** What a host last answered to the fleet count: its live runs per agent, and when. */
+export interface HostLive {
+  live: Record<string, number>;
+  at: string;
+}
+
+export function hostLive(sql: Sql, name: string): HostLive | null {
+  return sql.read(() => {
+    const h = sql.stmt("SELECT live_at FROM hosts WHERE name = ?").get(name);
+    const at = h?.live_at as string | null | undefined;
+    if (!at) return null;
+    const live: Record<string, number> = {};
+    for (const r of sql.stmt("SELECT agent, live FROM host_live WHERE host = ?").all(name)) {
+      live[r.agent as string] = r.live as number;
+    }
+    return { live, at };
+  });
+}
+
+/** Replace a host's last answer (a host removed meanwhile keeps nothing). */
+export function setHostLive(sql: Sql, name: string, v: HostLive): void {
+  sql.immediate(() => {
+    if (sql.stmt("UPDATE hosts SET live_at = ? WHERE name = ?").run(v.at, name).changes === 0) {
+      return;
+    }
+    sql.stmt("DELETE FROM host_live WHERE host = ?").run(name);
+    const put = sql.stmt("INSERT INTO host_live (host, agent, live) VALUES (?, ?, ?)");
+    for (const [agent, n] of Object.entries(v.live)) {
+      if (Number.isInteger(n) && n > 0) put.run(name, agent, n);
+    }
+  });
+}
+
 export function addRemoteWatch(
   sql: Sql,
   w: Pick<RemoteWatchRow, "host" | "session" | "runNo" | "notify" | "journalDir">,

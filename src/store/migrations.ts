@@ -209,6 +209,139 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notifications_open ON notifications(state, claimed_at);
   CREATE INDEX notifications_remote ON notifications(remote_watch_id);
   `,
+  // 7: what the monitor, the launch governor, the notification outbox and the
+  // fleet count kept as JSON in the key/value `meta` table, each in a table of its own. The
+  // old records are copied (an unreadable errored record stays errored, as it
+  // was read; other unreadable ones meant "none" and are left out), then
+  // `meta` is dropped: nothing else was ever kept there.
+  `
+  CREATE TABLE governor (
+    agent TEXT PRIMARY KEY,
+    last_launch_at TEXT,
+    last_launch_by TEXT,             -- the launcher of the last launch (a loop: 'run:<id>')
+    paused_until TEXT,
+    pause_reason TEXT
+  );
+  -- When each notification destination may get its next message (notify/coalesce.ts).
+  CREATE TABLE notify_destinations (
+    key_hash TEXT PRIMARY KEY,       -- sha1 of the destination: a command's argv can be long
+    opens_at TEXT NOT NULL
+  );
+  -- Restarts stopped after a crash loop (monitor/policy/errored.ts): one row per session ever marked.
+  CREATE TABLE session_errored (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    errored INTEGER NOT NULL,
+    since TEXT,
+    reason TEXT,
+    cleared_at TEXT
+  );
+  -- agentmux ack: a person has seen how this run ended.
+  CREATE TABLE run_acks (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    acked_at TEXT NOT NULL
+  );
+  -- The monitor's last stall sample of a running run (monitor/stall.ts).
+  CREATE TABLE stall_samples (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,             -- ms since the epoch
+    log_mtime_ms REAL,
+    screen_hash TEXT,
+    cpu_ticks INTEGER,
+    tree_hash TEXT,
+    progress_at INTEGER NOT NULL
+  );
+  -- A run the monitor found stalled (the row is its notification claim).
+  CREATE TABLE stalls (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    since TEXT NOT NULL
+  );
+  -- A run the monitor restarted (the row is the claim: exactly one restart).
+  CREATE TABLE restart_claims (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    claimed_at TEXT NOT NULL
+  );
+  -- agentmux watch's own heartbeat: one row.
+  CREATE TABLE monitor_beat (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    ticks TEXT,
+    started_at TEXT NOT NULL,
+    at TEXT NOT NULL,
+    interval_ms INTEGER NOT NULL,
+    stopped INTEGER NOT NULL
+  );
+
+  -- What each host last answered to the fleet count (remote/fleet.ts): an
+  -- unreachable host counts with these numbers, stated with when they were seen.
+  ALTER TABLE hosts ADD COLUMN live_at TEXT;
+  CREATE TABLE host_live (
+    host TEXT NOT NULL REFERENCES hosts(name) ON DELETE CASCADE,
+    agent TEXT NOT NULL,
+    live INTEGER NOT NULL,
+    PRIMARY KEY (host, agent)
+  );
+
+  INSERT INTO governor (agent, last_launch_at, last_launch_by, paused_until, pause_reason)
+    SELECT substr(key, 10),
+      CASE WHEN json_type(value, '$.lastLaunchAt') = 'text' THEN json_extract(value, '$.lastLaunchAt') END,
+      CASE WHEN json_type(value, '$.lastLaunchBy') = 'text' THEN json_extract(value, '$.lastLaunchBy') END,
+      CASE WHEN json_type(value, '$.pausedUntil') = 'text' THEN json_extract(value, '$.pausedUntil') END,
+      CASE WHEN json_type(value, '$.pauseReason') = 'text' THEN json_extract(value, '$.pauseReason') END
+    FROM meta WHERE key LIKE 'governor:%' AND json_valid(value) AND json_type(value) = 'object';
+  INSERT INTO notify_destinations (key_hash, opens_at)
+    SELECT j.key, j.value FROM meta, json_each(meta.value) AS j
+    WHERE meta.key = 'notify:destinations' AND json_valid(meta.value)
+      AND json_type(meta.value) = 'object' AND j.type = 'text';
+  INSERT INTO session_errored (session_id, errored, since, reason, cleared_at)
+    SELECT CAST(substr(key, 9) AS INTEGER),
+      CASE WHEN json_valid(value) THEN json_type(value, '$.errored') IS 'true' ELSE 1 END,
+      CASE WHEN json_valid(value) AND json_type(value, '$.since') = 'text' THEN json_extract(value, '$.since') END,
+      CASE WHEN NOT json_valid(value) THEN 'unreadable errored record'
+           WHEN json_type(value, '$.reason') = 'text' THEN json_extract(value, '$.reason') END,
+      CASE WHEN json_valid(value) AND json_type(value, '$.clearedAt') = 'text' THEN json_extract(value, '$.clearedAt') END
+    FROM meta WHERE key LIKE 'errored:%'
+      AND CAST(substr(key, 9) AS INTEGER) IN (SELECT id FROM sessions);
+  INSERT INTO run_acks (run_id, acked_at)
+    SELECT r.id, COALESCE(CASE WHEN json_type(m.value, '$.at') = 'text' THEN json_extract(m.value, '$.at') END, r.started_at)
+    FROM meta m JOIN runs r
+      ON m.key LIKE 'ack:%' AND json_valid(m.value)
+      AND json_type(m.value, '$.runId') = 'integer'
+      AND r.id = json_extract(m.value, '$.runId')
+      AND r.session_id = CAST(substr(m.key, 5) AS INTEGER);
+  INSERT INTO stall_samples (run_id, at, log_mtime_ms, screen_hash, cpu_ticks, tree_hash, progress_at)
+    SELECT CAST(substr(key, 13) AS INTEGER), json_extract(value, '$.at'),
+      json_extract(value, '$.logMtimeMs'), json_extract(value, '$.screenHash'),
+      json_extract(value, '$.cpuTicks'), json_extract(value, '$.treeHash'),
+      json_extract(value, '$.progressAt')
+    FROM meta WHERE key LIKE 'stallsample:%' AND json_valid(value)
+      AND json_type(value, '$.at') IN ('integer', 'real')
+      AND json_type(value, '$.progressAt') IN ('integer', 'real')
+      AND CAST(substr(key, 13) AS INTEGER) IN (SELECT id FROM runs);
+  INSERT INTO stalls (run_id, since)
+    SELECT CAST(substr(key, 7) AS INTEGER), value FROM meta
+    WHERE key LIKE 'stall:%' AND CAST(substr(key, 7) AS INTEGER) IN (SELECT id FROM runs);
+  INSERT INTO restart_claims (run_id, claimed_at)
+    SELECT CAST(substr(key, 11) AS INTEGER), value FROM meta
+    WHERE key LIKE 'restarted:%' AND CAST(substr(key, 11) AS INTEGER) IN (SELECT id FROM runs);
+  INSERT INTO monitor_beat (id, pid, ticks, started_at, at, interval_ms, stopped)
+    SELECT 1, json_extract(value, '$.pid'),
+      CASE WHEN json_type(value, '$.ticks') = 'text' THEN json_extract(value, '$.ticks') END,
+      json_extract(value, '$.startedAt'), json_extract(value, '$.at'),
+      json_extract(value, '$.intervalMs'), json_type(value, '$.stopped') IS 'true'
+    FROM meta WHERE key = 'monitor:heartbeat' AND json_valid(value)
+      AND json_type(value, '$.pid') = 'integer' AND json_type(value, '$.startedAt') = 'text'
+      AND json_type(value, '$.at') = 'text' AND json_type(value, '$.intervalMs') IN ('integer', 'real');
+
+  UPDATE hosts SET live_at = (
+    SELECT json_extract(value, '$.at') FROM meta
+    WHERE key = 'fleet:live:' || hosts.name AND json_valid(value) AND json_type(value, '$.at') = 'text');
+  INSERT INTO host_live (host, agent, live)
+    SELECT substr(m.key, 12), j.key, j.value FROM meta m, json_each(m.value, '$.live') AS j
+    WHERE m.key LIKE 'fleet:live:%' AND json_valid(m.value) AND j.type = 'integer' AND j.value >= 0
+      AND substr(m.key, 12) IN (SELECT name FROM hosts WHERE live_at IS NOT NULL);
+
+  DROP TABLE meta;
+  `,
 ];
 
 /** The newest schema version this code knows. */

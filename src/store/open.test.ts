@@ -51,14 +51,22 @@ describe("openStore", () => {
         .pluck()
         .all();
       expect(tables).toEqual([
+        "governor",
+        "host_live",
         "hosts",
         "iterations",
         "loop_items",
-        "meta",
+        "monitor_beat",
         "notifications",
+        "notify_destinations",
         "remote_watches",
+        "restart_claims",
+        "run_acks",
         "runs",
+        "session_errored",
         "sessions",
+        "stall_samples",
+        "stalls",
         "usage",
       ]);
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
@@ -88,13 +96,13 @@ describe("openStore", () => {
   it("reopens idempotently, keeping data", () => {
     const dir = tempDir();
     const a = opened(dir);
-    a.setMeta("k", "v");
+    a.putGovernor("codex", { lastLaunchAt: "t", pausedUntil: null, pauseReason: null });
     a.createSession({ name: "keep", kind: "agent", agent: "cmd", spec: testSpec({ cwd: "/x" }) });
     a.close();
     const b = opened(dir);
     b.close();
     const c = opened(dir);
-    expect(c.getMeta("k")).toBe("v");
+    expect(c.governor("codex")?.lastLaunchAt).toBe("t");
     expect(c.getSession("keep")?.spec).toEqual(testSpec({ cwd: "/x" }));
     raw(c.path, (db) => expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION));
   });
@@ -102,7 +110,7 @@ describe("openStore", () => {
   it("creates the database 0600, and SQLite's -wal/-shm files follow it", () => {
     const dir = tempDir();
     const store = opened(dir);
-    store.setMeta("k", "v"); // make sure the WAL exists
+    store.putGovernor("codex", { lastLaunchAt: "t", pausedUntil: null, pauseReason: null }); // make sure the WAL exists
     for (const suffix of ["", "-wal", "-shm"]) {
       const file = store.path + suffix;
       expect(existsSync(file), file).toBe(true);
@@ -219,9 +227,9 @@ describe("openStore", () => {
     const dir = tempDir();
     const a = opened(dir);
     const b = opened(dir);
-    a.setMeta("seen", "1");
+    a.putGovernor("codex", { lastLaunchAt: "seen", pausedUntil: null, pauseReason: null });
     const s = a.createSession({ name: "x", kind: "loop", agent: "codex", spec: testSpec() });
-    expect(b.getMeta("seen")).toBe("1");
+    expect(b.governor("codex")?.lastLaunchAt).toBe("seen");
     expect(b.getSession("x")?.id).toBe(s.id);
     b.updateSessionSpec(s.id, testSpec({ argv: ["a"] }));
     expect(a.getSessionById(s.id)?.spec).toEqual(testSpec({ argv: ["a"] }));

@@ -57,7 +57,7 @@ describe("the migration that lets a notification belong to a remote run", () => 
     const dir = tempDir();
     // A store as the version before this migration left it.
     const db = new Database(join(dir, DB_FILE));
-    const before = MIGRATIONS.length - 1;
+    const before = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE notifications_new"));
     for (const m of MIGRATIONS.slice(0, before)) db.exec(m);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${before}`);

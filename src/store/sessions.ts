@@ -74,30 +74,34 @@ export function updateSessionSpec(sql: Sql, id: number, spec: SessionSpec): void
   if (result.changes === 0) throw new AgentmuxError("not-found", `No session with id ${id}`);
 }
 
-// The latest run is found by the UNIQUE (session_id, run_no) index: one
-// index seek per session inside a single statement, however many runs exist.
-const WITH_LATEST = `
-  SELECT s.*, r.* FROM sessions s
-  LEFT JOIN runs r ON r.session_id = s.id
+// Two statements in one read transaction (one snapshot; a deferred read never
+// waits for a writer in WAL). The latest run is found by the UNIQUE
+// (session_id, run_no) index: one index seek per session. Selecting only
+// runs' columns keeps plain row objects that map straight to RunRow: `ls`,
+// watch and heartbeat read every session through here.
+const SESSIONS = "SELECT * FROM sessions WHERE removed_at IS NULL ORDER BY id";
+const ALL_SESSIONS = "SELECT * FROM sessions ORDER BY id";
+const LATEST_RUNS = `
+  SELECT r.* FROM sessions s
+  JOIN runs r ON r.session_id = s.id
     AND r.run_no = (SELECT MAX(run_no) FROM runs WHERE session_id = s.id)`;
 
-/** What `agentmux ls` shows: every session with its latest run, in one query. */
+/** What `agentmux ls` shows: every session with its latest run. */
 export function listSessionsWithLatestRun(
   sql: Sql,
   opts: { includeRemoved?: boolean } = {},
 ): SessionWithRun[] {
-  const stmt = opts.includeRemoved
-    ? sql.stmt(`${WITH_LATEST} ORDER BY s.id`)
-    : sql.stmt(`${WITH_LATEST} WHERE s.removed_at IS NULL ORDER BY s.id`);
-  // Both tables have an `id`, so rows come back as arrays and are split by
-  // each column's table. (Measured: about twice as fast as expand(), which
-  // does the same per cell.)
-  const columns = stmt.columns().map((c) => ({ name: c.name, isRun: c.table === "runs" }));
-  const rows = stmt.raw(true).all() as unknown as unknown[][];
-  return rows.map((values) => {
-    const session: Row = {};
-    const run: Row = {};
-    columns.forEach((c, i) => ((c.isRun ? run : session)[c.name] = values[i]));
-    return { session: toSession(session), run: run.id === null ? null : toRun(run) };
+  const all = opts.includeRemoved === true;
+  return sql.read(() => {
+    const runs = new Map<number, RunRow>();
+    for (const r of sql
+      .stmt(all ? LATEST_RUNS : `${LATEST_RUNS} WHERE s.removed_at IS NULL`)
+      .all()) {
+      runs.set(r.session_id as number, toRun(r));
+    }
+    return sql
+      .stmt(all ? ALL_SESSIONS : SESSIONS)
+      .all()
+      .map((r) => ({ session: toSession(r), run: runs.get(r.id as number) ?? null }));
   });
 }

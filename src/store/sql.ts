@@ -33,6 +33,11 @@ export class Sql {
   immediate<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
+
+  /** Run fn in a deferred transaction: several reads from one snapshot, never waiting for a writer (WAL). */
+  read<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
 }
 
 export const nowIso = (): string => new Date().toISOString();

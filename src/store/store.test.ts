@@ -321,25 +321,17 @@ describe("listSessionsWithLatestRun", () => {
   });
 });
 
-describe("meta and transactions", () => {
-  it("gets and sets meta values", () => {
-    const store = opened();
-    expect(store.getMeta("k")).toBeNull();
-    store.setMeta("k", "1");
-    store.setMeta("k", "2");
-    expect(store.getMeta("k")).toBe("2");
-  });
-
+describe("transactions", () => {
   it("transaction rolls back every call inside it on error", () => {
     const store = opened();
     expect(() =>
       store.transaction(() => {
-        store.setMeta("k", "1");
+        store.putGovernor("codex", { lastLaunchAt: "t", pausedUntil: null, pauseReason: null });
         session(store, "t");
         throw new Error("boom");
       }),
     ).toThrow("boom");
-    expect(store.getMeta("k")).toBeNull();
+    expect(store.governor("codex")).toBeNull();
     expect(store.getSession("t")).toBeNull();
   });
 });

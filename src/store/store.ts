@@ -24,7 +24,11 @@ import * as usage from "./usage.js";
 import type { NewUsage, RunsUsage, UsageEntry } from "./usage.js";
 import type { UsageJson } from "../usage/types.js";
 import * as hosts from "./hosts.js";
-import type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
+import type { HostLive, HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
+import * as monitor from "./monitor.js";
+import type { BeatRow, ErroredRow, StallRow, StallSampleRow } from "./monitor.js";
+import * as governor from "./governor.js";
+import type { GovernorRow } from "./governor.js";
 
 export type {
   NotificationRow,
@@ -48,7 +52,9 @@ export type {
 } from "./loops.js";
 export type { NewSession, SessionWithRun } from "./sessions.js";
 export type { NewUsage, UsageEntry } from "./usage.js";
-export type { HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
+export type { HostLive, HostRow, NewHost, RemoteWatchRow } from "./hosts.js";
+export type { BeatRow, ErroredRow, StallRow, StallSampleRow } from "./monitor.js";
+export type { GovernorRow } from "./governor.js";
 
 /**
  * The agentmux store: one SQLite connection (WAL) shared with other
@@ -233,6 +239,12 @@ export class Store {
   removeHost(name: string): boolean {
     return hosts.removeHost(this.sql, name);
   }
+  hostLive(name: string): HostLive | null {
+    return hosts.hostLive(this.sql, name);
+  }
+  setHostLive(name: string, v: HostLive): void {
+    hosts.setHostLive(this.sql, name, v);
+  }
   addRemoteWatch(
     w: Pick<RemoteWatchRow, "host" | "session" | "runNo" | "notify" | "journalDir">,
   ): void {
@@ -255,21 +267,76 @@ export class Store {
     return hosts.remoteWatchNotifications(this.sql, watchId);
   }
 
-  // meta
-  getMeta(key: string): string | null {
-    const row = this.sql.stmt("SELECT value FROM meta WHERE key = ?").get(key);
-    return row ? (row.value as string) : null;
+  // the monitor's records (monitor.ts)
+  stallSample(runId: number): StallSampleRow | null {
+    return monitor.getStallSample(this.sql, runId);
   }
-  setMeta(key: string, value: string): void {
-    this.sql
-      .stmt(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      )
-      .run(key, value);
+  putStallSample(runId: number, sample: StallSampleRow): void {
+    monitor.putStallSample(this.sql, runId, sample);
+  }
+  /** When the run was recorded stalled, or null. */
+  stallSince(runId: number): string | null {
+    return monitor.stallSince(this.sql, runId);
+  }
+  /** Record the stall; true only for the call that recorded it. */
+  claimStall(runId: number, since: string): boolean {
+    return monitor.claimStall(this.sql, runId, since);
+  }
+  /** Recorded stalls of running runs, with their last sampled progress. */
+  runningStalls(): StallRow[] {
+    return monitor.runningStalls(this.sql);
+  }
+  restartClaimed(runId: number): boolean {
+    return monitor.restartClaimed(this.sql, runId);
+  }
+  /** Claim the run's one restart; true only for the call that took it. */
+  claimRestart(runId: number, at: string): boolean {
+    return monitor.claimRestart(this.sql, runId, at);
+  }
+  releaseRestart(runId: number): void {
+    monitor.releaseRestart(this.sql, runId);
+  }
+  errored(sessionId: number): ErroredRow | null {
+    return monitor.getErrored(this.sql, sessionId);
+  }
+  putErrored(sessionId: number, record: ErroredRow): void {
+    monitor.putErrored(this.sql, sessionId, record);
+  }
+  erroredSessionIds(): Set<number> {
+    return monitor.erroredSessionIds(this.sql);
+  }
+  ackRun(runId: number, at: string): void {
+    monitor.ackRun(this.sql, runId, at);
+  }
+  isAcked(runId: number): boolean {
+    return monitor.isAcked(this.sql, runId);
+  }
+  ackedRunIds(): Set<number> {
+    return monitor.ackedRunIds(this.sql);
+  }
+  monitorBeat(): BeatRow | null {
+    return monitor.getBeat(this.sql);
+  }
+  putMonitorBeat(beat: BeatRow): void {
+    monitor.putBeat(this.sql, beat);
   }
 
-  deleteMeta(key: string): void {
-    this.sql.stmt("DELETE FROM meta WHERE key = ?").run(key);
+  // the launch governor and the outbox's destinations (governor.ts)
+  governor(agent: string): GovernorRow | null {
+    return governor.getGovernor(this.sql, agent);
+  }
+  governors(): Map<string, GovernorRow> {
+    return governor.listGovernors(this.sql);
+  }
+  putGovernor(agent: string, state: GovernorRow): void {
+    governor.putGovernor(this.sql, agent, state);
+  }
+  /** When each notification destination (by its key's hash) may get its next message. */
+  destinationOpenings(): Map<string, string> {
+    return governor.destinationOpenings(this.sql);
+  }
+  setDestinationOpenings(openings: ReadonlyMap<string, string>, pruneBefore: string): void {
+    governor.setDestinationOpenings(this.sql, openings, pruneBefore);
   }
 
   /** Changes whenever another connection commits (PRAGMA data_version); the monitor's "store changed". */

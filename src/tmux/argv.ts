@@ -15,6 +15,9 @@ import { shellQuote, tmuxArg, tmuxFormatEscape, tmuxTimeFormatEscape } from "./q
  */
 
 /** Print the client's version and exit (no server needed). */
+/** The session older agentmux versions kept for their control client; the name stays reserved. */
+export const MONITOR_SESSION = "agentmux-monitor";
+
 export function versionArgs(): string[] {
   return ["-V"];
 }

@@ -18,8 +18,8 @@ import { paneDiedHookArgs, signalChannelArgs, socketArgs, waitForArgs } from "./
  * (tmux 3.3a crashes when a control client attaches while sessions come and go).
  */
 
-/** The session older agentmux versions kept for their control client; the name stays reserved. */
-export const MONITOR_SESSION = "agentmux-monitor";
+// Kept beside the argv builders (argv.ts), so `ls` does not load node:crypto for a name.
+export { MONITOR_SESSION } from "./argv.js";
 
 /**
  * The wait-for channel the pane-died hooks of one state directory's sessions

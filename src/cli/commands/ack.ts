@@ -23,7 +23,7 @@ function ack(argv: string[]): number {
     if (run === null) {
       throw new AgentmuxError("state", `Session ${show(name)} has no run to acknowledge`);
     }
-    ackRun(store, session.id, run.id);
+    ackRun(store, run.id);
     if (flag(p, "json")) printJson({ name, run: run.runNo, state: run.state, acked: true });
     else
       out(
