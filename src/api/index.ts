@@ -8,6 +8,11 @@
  *   const s = await run({ agent: "codex", prompt: "Fix the login bug", cwd: "/src/app" });
  *   const { status } = await wait({ name: s.name, timeoutMs: 3_600_000 });
  */
+import { countHostsToo } from "./fleet.js";
+
+// A concurrency limit counts the account's runs on the registered hosts too.
+countHostsToo();
+
 export type { ApiOptions } from "./context.js";
 export type { SessionInput } from "./inputs.js";
 export { run, loop, type RunInput, type LoopInput } from "./launch.js";

@@ -5,7 +5,7 @@ import { declarationOf, DECLARATIONS } from "./declarations/index.js";
 import { commandHelp, topHelp } from "./options/help.js";
 import { parseDeclared } from "./options/parse.js";
 import { err, out } from "./output.js";
-import { setFleetCounter } from "../sessions/fleet-hook.js";
+import { countHostsToo } from "../api/fleet.js";
 
 /**
  * Entry point: picks the command and loads only its module, so `agentmux ls`
@@ -63,9 +63,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // A concurrency limit counts the account's runs on the hosts too (loaded only when one is set).
-  setFleetCounter(async (ctx, agent) =>
-    (await import("../remote/fleet.js")).countElsewhere(ctx, agent),
-  );
+  countHostsToo();
   // --host NAME / --all-hosts: the same command on other machines (remote/).
   if (rest.some((a) => a === "--host" || a.startsWith("--host=") || a === "--all-hosts")) {
     const code = await (await import("./remote/dispatch.js")).dispatch(command, rest);

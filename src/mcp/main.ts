@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { packageRoot } from "../util/paths.js";
 import { AgentmuxError } from "../util/errors.js";
 import { serve } from "./server.js";
+import { countHostsToo } from "../api/fleet.js";
 
 /**
  * The entry of the MCP bundle (dist/bin/mcp.js, built apart so that the SDK
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   const pkg = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as {
     version: string;
   };
+  // Starts from an assistant wait for the same slot as those typed in a terminal.
+  countHostsToo();
   await serve({
     api: values.socket !== undefined ? { socket: values.socket } : {},
     allowDestructive: values["allow-destructive"] === true,

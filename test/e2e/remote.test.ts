@@ -569,6 +569,31 @@ describe.skipIf(skip)(
       asHostUser(h1, ["touch", gateB]);
       expect(await local.code, local.io.stderr).toBe(0);
       expect(local.io.stdout).toMatch(/mine/);
+      // A restart sent to a host takes its slot here too (the agent asked of the host).
+      await waitState(w, "h1", "second", ended);
+      const gateC = join(w.root, `slot-c-${Date.now()}`);
+      const holder = await w.cli([
+        "run",
+        "cmd",
+        "--name",
+        "local-holder",
+        "--cwd",
+        w.root,
+        "--",
+        "sh",
+        "-c",
+        `while [ ! -e ${gateC} ]; do sleep 0.05; done`,
+      ]);
+      expect(holder.code, holder.stderr).toBe(0);
+      await w.waitStatus("local-holder", (s) => s.state === "running");
+      const again = background(["restart", "second", "--host", "h1"]);
+      await waitFor("the --host restart to wait", () =>
+        /second waits: 1 cmd runs are live/.test(again.io.stderr),
+      );
+      writeFileSync(gateC, "");
+      expect(await again.code, again.io.stderr).toBe(0);
+      const restarted = await waitState(w, "h1", "second", (s) => s.run === 2 && ended(s));
+      expect(restarted.state).toBe("succeeded");
     });
 
     it("a host that goes down mid-run shows unreachable, the run keeps going there, and the truth shows when it is back", async () => {

@@ -1,6 +1,7 @@
 import { acquireLaunchSlot, limitsFor, readGovernor } from "../../governor/governor.js";
 import { countElsewhere } from "../../remote/fleet.js";
 import { callHost, transportError } from "../../remote/call.js";
+import { callQuick } from "../../remote/fast.js";
 import { PROTOCOL_VERSION } from "../../remote/protocol.js";
 import type { Context } from "../../sessions/context.js";
 import type { HostRow } from "../../store/hosts.js";
@@ -27,6 +28,35 @@ export function launchOf(
 }
 
 /**
+ * The agent a `restart NAME` on a host starts again: the session's own, as
+ * the host records it (one round trip to its resident server when warm).
+ * Null when the host cannot say; its own restart then says what is wrong.
+ */
+async function restartOf(
+  ctx: Context,
+  host: HostRow,
+  argv: readonly string[],
+): Promise<{ agent: string; name: string } | null> {
+  const decl = declarationOf("restart");
+  if (decl === undefined) return null;
+  const name = parseDeclared(decl, argv).positionals[0];
+  if (name === undefined) return null;
+  const r = await callQuick(
+    ctx,
+    host,
+    { v: PROTOCOL_VERSION, op: "cli", argv: ["status", name, "--json"] },
+    { stdout: "capture", echoStderr: false, timeoutMs: 10_000, connectTimeoutS: 3 },
+  );
+  if (transportError(host, r) !== null || r.exitCode !== 0) return null;
+  try {
+    const agent = (JSON.parse(r.stdout) as { agent?: unknown }).agent;
+    return typeof agent === "string" ? { agent, name } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * This machine coordinates the account's limits for launches it sends to a
  * host, as for its own: the concurrency limit counts the account's live
  * runs here and on every host, and the launch waits for a slot with the
@@ -40,7 +70,7 @@ export async function takeFleetSlot(
   command: string,
   argv: readonly string[],
 ): Promise<void> {
-  const launch = launchOf(command, argv);
+  const launch = command === "restart" ? await restartOf(ctx, host, argv) : launchOf(command, argv);
   if (launch === null) return; // the host's own parser says what is wrong
   const { agent, name } = launch;
   const store = ctx.store();

@@ -86,7 +86,7 @@ async function launchRemote(
   }
   // The account's limits across hosts, coordinated here (cli/remote/fleet-slot.ts).
   // A loop, as locally, takes no slot itself: its iterations do, on the host.
-  if (command === "run") await takeFleetSlot(ctx, host, command, sent);
+  if (command === "run" || command === "restart") await takeFleetSlot(ctx, host, command, sent);
   const withJson = json ? sent : insertBeforeRest(sent, "--json");
   const r = await callHost(
     ctx,
