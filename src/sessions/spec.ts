@@ -91,10 +91,24 @@ const oneOf =
     values.includes(v);
 
 type Shape = Record<string, readonly [Check, "required" | "optional"]>;
-/** A shape as a list, made once: `ls` checks every session's spec, and this runs per row. */
-type Fields = readonly (readonly [string, Check, boolean])[];
-const fieldsOf = (shape: Shape): Fields =>
-  Object.entries(shape).map(([key, [ok, need]]) => [key, ok, need === "required"] as const);
+/**
+ * A shape as parallel lists, made once: `ls` checks every session's spec and
+ * this runs per row, mostly before V8 optimises it, where an indexed loop
+ * costs a fraction of destructuring entries through the iterator protocol.
+ */
+interface Fields {
+  readonly keys: readonly string[];
+  readonly checks: readonly Check[];
+  readonly required: readonly boolean[];
+}
+const fieldsOf = (shape: Shape): Fields => {
+  const entries = Object.entries(shape);
+  return {
+    keys: entries.map(([key]) => key),
+    checks: entries.map(([, [ok]]) => ok),
+    required: entries.map(([, [, need]]) => need === "required"),
+  };
+};
 
 const LOOP_FIELDS = fieldsOf({
   prd: [isStr, "required"],
@@ -145,9 +159,10 @@ const SPEC_FIELDS = fieldsOf({
 
 /** Whether `v` has every required field and each present one of its type (no allocation: the common case). */
 function fits(v: Record<string, unknown>, fields: Fields): boolean {
-  for (const [key, ok, required] of fields) {
-    const value = v[key];
-    if (value === undefined ? required : !ok(value)) return false;
+  const { keys, checks, required } = fields;
+  for (let i = 0; i < keys.length; i++) {
+    const value = v[keys[i] as string];
+    if (value === undefined ? required[i] : !(checks[i] as Check)(value)) return false;
   }
   return true;
 }
@@ -155,14 +170,14 @@ function fits(v: Record<string, unknown>, fields: Fields): boolean {
 /** The fields of `v` that are missing or of the wrong type. */
 function problems(v: Record<string, unknown>, fields: Fields): string[] {
   const out: string[] = [];
-  for (const [key, ok, required] of fields) {
+  fields.keys.forEach((key, i) => {
     const value = v[key];
     if (value === undefined) {
-      if (required) out.push(`${key} is missing`);
-    } else if (!ok(value)) {
+      if (fields.required[i]) out.push(`${key} is missing`);
+    } else if (!(fields.checks[i] as Check)(value)) {
       out.push(`${key} is ${JSON.stringify(value).slice(0, 60)}`);
     }
-  }
+  });
   return out;
 }
 

@@ -97,43 +97,95 @@ const str = (v: unknown): string => v as string;
 const strOrNull = (v: unknown): string | null => (v ?? null) as string | null;
 const numOrNull = (v: unknown): number | null => (v ?? null) as number | null;
 
+/**
+ * The columns of a sessions row and of a runs row, in the order the
+ * value-list mappings below read them. Lists of many rows (`ls`, watch,
+ * heartbeat) select exactly these and take each row as an array: SQLite
+ * hands over an array of values several times faster than an object with a
+ * property per column (at 1,000 runs, ~6 ms instead of ~15 ms).
+ */
+export const SESSION_VALUE_COLUMNS = [
+  "id",
+  "name",
+  "kind",
+  "agent",
+  "spec",
+  "created_at",
+  "removed_at",
+] as const;
+export const RUN_VALUE_COLUMNS = [
+  "id",
+  "session_id",
+  "run_no",
+  "state",
+  "run_dir",
+  "log_path",
+  "tmux_session_id",
+  "runner_pid",
+  "runner_start",
+  "agent_pid",
+  "agent_start",
+  "started_at",
+  "ended_at",
+  "exit_code",
+  "signal",
+  "end_reason",
+  "kill_requested",
+  "start_commit",
+  "evidence",
+  "verdict",
+  "diagnosis",
+  "journal_file",
+  "finished_at",
+] as const;
+
 export function toSession(r: Raw): SessionRow {
+  return sessionFromValues(SESSION_VALUE_COLUMNS.map((c) => r[c]));
+}
+
+/** A sessions row given as its values in SESSION_COLUMNS order. */
+export function sessionFromValues(v: readonly unknown[]): SessionRow {
   return {
-    id: r.id as number,
-    name: str(r.name),
-    kind: r.kind as SessionKind,
-    agent: str(r.agent),
-    spec: parseSessionSpec(parseJson(r.spec, "spec", r.id), str(r.name)),
-    createdAt: str(r.created_at),
-    removedAt: strOrNull(r.removed_at),
+    id: v[0] as number,
+    name: str(v[1]),
+    kind: v[2] as SessionKind,
+    agent: str(v[3]),
+    spec: parseSessionSpec(parseJson(v[4], "spec", v[0]), str(v[1])),
+    createdAt: str(v[5]),
+    removedAt: strOrNull(v[6]),
   };
 }
 
 export function toRun(r: Raw): RunRow {
+  return runFromValues(RUN_VALUE_COLUMNS.map((c) => r[c]));
+}
+
+/** A runs row given as its values in RUN_VALUE_COLUMNS order. */
+export function runFromValues(v: readonly unknown[]): RunRow {
   return {
-    id: r.id as number,
-    sessionId: r.session_id as number,
-    runNo: r.run_no as number,
-    state: r.state as RunState,
-    runDir: str(r.run_dir),
-    logPath: str(r.log_path),
-    tmuxSessionId: strOrNull(r.tmux_session_id),
-    runnerPid: numOrNull(r.runner_pid),
-    runnerStart: strOrNull(r.runner_start),
-    agentPid: numOrNull(r.agent_pid),
-    agentStart: strOrNull(r.agent_start),
-    startedAt: str(r.started_at),
-    endedAt: strOrNull(r.ended_at),
-    exitCode: numOrNull(r.exit_code),
-    signal: strOrNull(r.signal),
-    endReason: strOrNull(r.end_reason),
-    killRequested: r.kill_requested === 1,
-    startCommit: strOrNull(r.start_commit),
-    evidence: parseJson(r.evidence, "evidence", r.id) as Evidence | null,
-    verdict: strOrNull(r.verdict) as Verdict | null,
-    diagnosis: parseJson(r.diagnosis, "diagnosis", r.id) as Diagnosis | null,
-    journalFile: strOrNull(r.journal_file),
-    finishedAt: strOrNull(r.finished_at),
+    id: v[0] as number,
+    sessionId: v[1] as number,
+    runNo: v[2] as number,
+    state: v[3] as RunState,
+    runDir: str(v[4]),
+    logPath: str(v[5]),
+    tmuxSessionId: strOrNull(v[6]),
+    runnerPid: numOrNull(v[7]),
+    runnerStart: strOrNull(v[8]),
+    agentPid: numOrNull(v[9]),
+    agentStart: strOrNull(v[10]),
+    startedAt: str(v[11]),
+    endedAt: strOrNull(v[12]),
+    exitCode: numOrNull(v[13]),
+    signal: strOrNull(v[14]),
+    endReason: strOrNull(v[15]),
+    killRequested: v[16] === 1,
+    startCommit: strOrNull(v[17]),
+    evidence: parseJson(v[18], "evidence", v[0]) as Evidence | null,
+    verdict: strOrNull(v[19]) as Verdict | null,
+    diagnosis: parseJson(v[20], "diagnosis", v[0]) as Diagnosis | null,
+    journalFile: strOrNull(v[21]),
+    finishedAt: strOrNull(v[22]),
   };
 }
 

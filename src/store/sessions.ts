@@ -1,6 +1,15 @@
 import type { SessionSpec } from "../sessions/spec.js";
 import { AgentmuxError, show } from "../util/errors.js";
-import { toRun, toSession, type RunRow, type SessionKind, type SessionRow } from "./rows.js";
+import {
+  RUN_VALUE_COLUMNS,
+  SESSION_VALUE_COLUMNS,
+  runFromValues,
+  sessionFromValues,
+  toSession,
+  type RunRow,
+  type SessionKind,
+  type SessionRow,
+} from "./rows.js";
 import { nowIso, sqliteCode, type Row, type Sql } from "./sql.js";
 
 export interface NewSession {
@@ -76,13 +85,14 @@ export function updateSessionSpec(sql: Sql, id: number, spec: SessionSpec): void
 
 // Two statements in one read transaction (one snapshot; a deferred read never
 // waits for a writer in WAL). The latest run is found by the UNIQUE
-// (session_id, run_no) index: one index seek per session. Selecting only
-// runs' columns keeps plain row objects that map straight to RunRow: `ls`,
-// watch and heartbeat read every session through here.
-const SESSIONS = "SELECT * FROM sessions WHERE removed_at IS NULL ORDER BY id";
-const ALL_SESSIONS = "SELECT * FROM sessions ORDER BY id";
+// (session_id, run_no) index: one index seek per session. `ls`, watch and
+// heartbeat read every session through here. Both select the columns the
+// value-list mappings read, in their order, and run in raw mode (arrays):
+// these SQL texts are used only here, so no other caller gets a raw statement.
+const ALL_SESSIONS = `SELECT ${SESSION_VALUE_COLUMNS.join(", ")} FROM sessions ORDER BY id`;
+const SESSIONS = `SELECT ${SESSION_VALUE_COLUMNS.join(", ")} FROM sessions WHERE removed_at IS NULL ORDER BY id`;
 const LATEST_RUNS = `
-  SELECT r.* FROM sessions s
+  SELECT ${RUN_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM sessions s
   JOIN runs r ON r.session_id = s.id
     AND r.run_no = (SELECT MAX(run_no) FROM runs WHERE session_id = s.id)`;
 
@@ -94,14 +104,17 @@ export function listSessionsWithLatestRun(
   const all = opts.includeRemoved === true;
   return sql.read(() => {
     const runs = new Map<number, RunRow>();
-    for (const r of sql
-      .stmt(all ? LATEST_RUNS : `${LATEST_RUNS} WHERE s.removed_at IS NULL`)
-      .all()) {
-      runs.set(r.session_id as number, toRun(r));
+    const latest = sql.stmt(all ? LATEST_RUNS : `${LATEST_RUNS} WHERE s.removed_at IS NULL`);
+    for (const v of latest.raw(true).all() as unknown as unknown[][]) {
+      runs.set(v[1] as number, runFromValues(v));
     }
-    return sql
+    const list = sql
       .stmt(all ? ALL_SESSIONS : SESSIONS)
-      .all()
-      .map((r) => ({ session: toSession(r), run: runs.get(r.id as number) ?? null }));
+      .raw(true)
+      .all() as unknown as unknown[][];
+    return list.map((v) => ({
+      session: sessionFromValues(v),
+      run: runs.get(v[0] as number) ?? null,
+    }));
   });
 }
