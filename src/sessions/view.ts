@@ -1,8 +1,9 @@
 import { statSync } from "node:fs";
 import type { NotificationView } from "./notify-view.js";
-import type { ItemState, RunRow, SessionRow } from "../store/store.js";
+import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
 import type { UsageJson } from "../usage/types.js";
+import type { LoopStatus } from "../prd/item-status.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import type { RunState } from "./lifecycle.js";
 import type { Evidence, Verdict } from "../verify/types.js";
@@ -66,15 +67,8 @@ export interface LoopView {
   items?: LoopItemView[];
 }
 
-export interface LoopItemView {
-  text: string;
-  state: ItemState;
-  attempts: number;
-  commits: number;
-  checkPassed: boolean | null;
-  reason: string | null;
-  usage?: UsageJson | null;
-}
+/** One item as `loopStatus` (prd/item-status.ts) reports it; `status` adds its tokens. */
+export type LoopItemView = LoopStatus["items"][number] & { usage?: UsageJson | null };
 
 function mtime(path: string | undefined): string | null {
   if (!path) return null;
