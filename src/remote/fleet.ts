@@ -1,10 +1,8 @@
 import type { ElsewhereLive } from "../governor/governor.js";
 import type { Context } from "../sessions/context.js";
 import type { HostRow } from "../store/hosts.js";
-import { dropConnection, transportError } from "./call.js";
-import { callQuick } from "./fast.js";
 import { elsewhereFrom, liveByAgent, type HostCount } from "./fleet-count.js";
-import { PROTOCOL_VERSION } from "./protocol.js";
+import { listHost } from "./list.js";
 
 /**
  * The account's live runs on the registered hosts, for the launch governor
@@ -20,33 +18,16 @@ const CONNECT_TIMEOUT_S = 2;
 
 async function askCount(ctx: Context, host: HostRow): Promise<HostCount> {
   const store = ctx.store();
-  const r = await callQuick(
-    ctx,
-    host,
-    { v: PROTOCOL_VERSION, op: "cli", argv: ["ls", "--json"] },
-    {
-      stdout: "capture",
-      echoStderr: false,
-      timeoutMs: FLEET_DEADLINE_MS,
-      connectTimeoutS: CONNECT_TIMEOUT_S,
-    },
-  );
-  if (transportError(host, r) === null && r.exitCode === 0) {
-    try {
-      const live = liveByAgent(JSON.parse(r.stdout) as { agent: string; state: string }[]);
-      store.setHostLive(host.name, { live, at: new Date().toISOString() });
-      return { host: host.name, reachable: true, live };
-    } catch {
-      // an unreadable answer counts as no answer
-    }
+  const r = await listHost(ctx, host, {
+    deadlineMs: FLEET_DEADLINE_MS,
+    connectTimeoutS: CONNECT_TIMEOUT_S,
+  });
+  if (r.sessions === null) {
+    return { host: host.name, reachable: false, lastKnown: store.hostLive(host.name) };
   }
-  // A wedged shared connection (a link that went down) would hang the next ask too.
-  if (r.timedOut) await dropConnection(ctx, host);
-  return {
-    host: host.name,
-    reachable: false,
-    lastKnown: store.hostLive(host.name),
-  };
+  const live = liveByAgent(r.sessions);
+  store.setHostLive(host.name, { live, at: new Date().toISOString() });
+  return { host: host.name, reachable: true, live };
 }
 
 /** `agent`'s live runs on every registered host (0 and no note without hosts). */

@@ -1,5 +1,6 @@
-import { dropConnection, hostNamed, transportError } from "../remote/call.js";
+import { hostNamed, transportError } from "../remote/call.js";
 import { callQuick } from "../remote/fast.js";
+import { listHost, type HostSession } from "../remote/list.js";
 import { HostChannel } from "../remote/channel.js";
 import { PROTOCOL_VERSION } from "../remote/protocol.js";
 import type { Context } from "../sessions/context.js";
@@ -35,7 +36,7 @@ export interface HostState {
   answeredAt: string | null;
 }
 
-export type HostSession = StatusJson & { host: string };
+export type { HostSession } from "../remote/list.js";
 
 export interface FleetView {
   hosts: HostState[];
@@ -132,7 +133,10 @@ export class RemoteHosts {
     }
     this.asking.add(host.name);
     try {
-      const answer = await listOf(this.ctx, host, this.opts.deadlineMs ?? ASK_DEADLINE_MS);
+      const answer = await listHost(this.ctx, host, {
+        deadlineMs: this.opts.deadlineMs ?? ASK_DEADLINE_MS,
+        connectTimeoutS: CONNECT_TIMEOUT_S,
+      });
       if (!this.running || !this.channels.has(host.name)) return;
       const before = this.known.get(host.name);
       const next: Known =
@@ -200,40 +204,6 @@ export class RemoteHosts {
     this.channels.clear();
     this.known.clear();
     await Promise.all(chans.map((c) => c.stop()));
-  }
-}
-
-/** One host's `ls --json`, or why not. */
-async function listOf(
-  ctx: Context,
-  host: HostRow,
-  deadlineMs: number,
-): Promise<{ sessions: HostSession[]; error?: undefined } | { sessions: null; error: string }> {
-  const r = await callQuick(
-    ctx,
-    host,
-    { v: PROTOCOL_VERSION, op: "cli", argv: ["ls", "--json"] },
-    {
-      stdout: "capture",
-      echoStderr: false,
-      timeoutMs: deadlineMs,
-      connectTimeoutS: CONNECT_TIMEOUT_S,
-    },
-  );
-  const e = transportError(host, r);
-  if (e || r.exitCode !== 0) {
-    // A wedged shared connection (a link that went down) would hang the next ask too.
-    if (r.timedOut) await dropConnection(ctx, host);
-    return {
-      sessions: null,
-      error: e?.message ?? (r.stderr.trim().split("\n").pop() || `exit ${r.exitCode}`),
-    };
-  }
-  try {
-    const list = JSON.parse(r.stdout) as StatusJson[];
-    return { sessions: list.map((s) => ({ ...s, host: host.name })) };
-  } catch {
-    return { sessions: null, error: "unreadable answer" };
   }
 }
 

@@ -2,11 +2,8 @@ import { listWith } from "../../api/list.js";
 import { cell, durationCell, out, outcome, printJson, table } from "../output.js";
 import { parse, flag, str } from "../args.js";
 import { Context } from "../../sessions/context.js";
-import type { StatusJson } from "../../sessions/view.js";
 import type { HostRow } from "../../store/hosts.js";
-import { dropConnection, transportError } from "../../remote/call.js";
-import { callQuick } from "../../remote/fast.js";
-import { PROTOCOL_VERSION } from "../../remote/protocol.js";
+import { listHost, type HostSession } from "../../remote/list.js";
 import { LOCAL_HOST } from "../../remote/ssh.js";
 
 /**
@@ -24,7 +21,7 @@ export interface HostAnswer {
   ms: number;
 }
 
-export type HostSession = StatusJson & { host: string };
+export type { HostSession } from "../../remote/list.js";
 
 export async function askHost(
   ctx: Context,
@@ -32,38 +29,15 @@ export async function askHost(
   all: boolean,
 ): Promise<{ answer: HostAnswer; sessions: HostSession[] }> {
   const t0 = Date.now();
-  // The host's resident server answers when it is up: no ssh session, no Node start there.
-  const r = await callQuick(
-    ctx,
-    host,
-    { v: PROTOCOL_VERSION, op: "cli", argv: ["ls", "--json", ...(all ? ["--all"] : [])] },
-    {
-      stdout: "capture",
-      echoStderr: false,
-      timeoutMs: HOST_DEADLINE_MS,
-      connectTimeoutS: CONNECT_TIMEOUT_S,
-    },
-  );
+  const r = await listHost(ctx, host, {
+    all,
+    deadlineMs: HOST_DEADLINE_MS,
+    connectTimeoutS: CONNECT_TIMEOUT_S,
+  });
   const ms = Date.now() - t0;
-  const e = transportError(host, r);
-  if (e || r.exitCode !== 0) {
-    // A wedged shared connection (a link that went down) would hang the next call too.
-    if (r.timedOut) await dropConnection(ctx, host);
-    const why = e?.message ?? (r.stderr.trim().split("\n").pop() || `exit ${r.exitCode}`);
-    return { answer: { host: host.name, reachable: false, error: why, ms }, sessions: [] };
-  }
-  try {
-    const list = JSON.parse(r.stdout) as StatusJson[];
-    return {
-      answer: { host: host.name, reachable: true, ms },
-      sessions: list.map((s) => ({ ...s, host: host.name })),
-    };
-  } catch {
-    return {
-      answer: { host: host.name, reachable: false, error: "unreadable answer", ms },
-      sessions: [],
-    };
-  }
+  return r.sessions === null
+    ? { answer: { host: host.name, reachable: false, error: r.error, ms }, sessions: [] }
+    : { answer: { host: host.name, reachable: true, ms }, sessions: r.sessions };
 }
 
 export async function lsAllHosts(argv: string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import { AGENTS } from "../../agents/names.js";
 import { acquireLaunchSlot, limitsFor, readGovernor } from "../../governor/governor.js";
 import { countElsewhere } from "../../remote/fleet.js";
 import { callHost, transportError } from "../../remote/call.js";
@@ -37,6 +38,13 @@ async function restartOf(
   host: HostRow,
   argv: readonly string[],
 ): Promise<{ agent: string; name: string } | null> {
+  // Asking costs a round trip: only when a limit or a pause could hold the start.
+  const now = Date.now();
+  const limited = AGENTS.some((a) => Number.isFinite(limitsFor(a, ctx.config()).concurrency));
+  const paused = [...ctx.store().governors().values()].some(
+    (g) => g.pausedUntil !== null && Date.parse(g.pausedUntil) > now,
+  );
+  if (!limited && !paused) return null;
   const decl = declarationOf("restart");
   if (decl === undefined) return null;
   const name = parseDeclared(decl, argv).positionals[0];
