@@ -223,24 +223,30 @@ export async function benchWatchIdleCpu(report, sessions = 100, seconds = 60) {
   }
 }
 
+/** Timed `heartbeat` passes in a world whose sessions are launched (after one untimed first pass). */
+async function heartbeatPasses(w, sessions, runs, extra = {}) {
+  await w.cli(["heartbeat"]); // first pass: stall baselines for every session
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await w.cli(["heartbeat"]);
+    ms.push(performance.now() - t0);
+  }
+  return {
+    sessions,
+    runs,
+    p50: round(percentile(ms, 50)),
+    max: round(Math.max(...ms)),
+    ...extra,
+  };
+}
+
 /** 3. One `heartbeat` pass over `sessions` live sessions (no watch). */
 export async function benchHeartbeatWall(report, sessions = 200, runs = 5) {
   const w = world();
   try {
     await w.launch(sessions);
-    await w.cli(["heartbeat"]); // first pass: stall baselines for every session
-    const ms = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await w.cli(["heartbeat"]);
-      ms.push(performance.now() - t0);
-    }
-    report("heartbeat_wall_ms", {
-      sessions,
-      runs,
-      p50: round(percentile(ms, 50)),
-      max: round(Math.max(...ms)),
-    });
+    report("heartbeat_wall_ms", await heartbeatPasses(w, sessions, runs));
   } finally {
     await w.close();
   }
@@ -254,20 +260,7 @@ export async function benchMonitorAtScale(report, sessions = 1000, runs = 3, sec
   const w = world();
   try {
     await w.launch(sessions);
-    await w.cli(["heartbeat"]); // first pass: stall baselines for every session
-    const ms = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await w.cli(["heartbeat"]);
-      ms.push(performance.now() - t0);
-    }
-    report("heartbeat_wall_ms", {
-      sessions,
-      runs,
-      p50: round(percentile(ms, 50)),
-      max: round(Math.max(...ms)),
-      target_ms: 1000,
-    });
+    report("heartbeat_wall_ms", await heartbeatPasses(w, sessions, runs, { target_ms: 1000 }));
     const watch = w.watch();
     await until("watch", () => watch.output().includes("monitoring"), 120_000);
     // Its first passes (hooks on every session, a watch on every run directory)
