@@ -43,14 +43,14 @@ function tryKill(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-function supervise(steps: string[], graceSeconds = 5): Supervisor {
+function supervise(steps: string[], graceSeconds = 5, argv?: string[]): Supervisor {
   const dir = tempDir("agentmux-runner-");
   const runDir = join(dir, "runs", "1");
   const finished = join(dir, "finisher-ran");
   const finisher = join(dir, "finisher.sh");
   writeFileSync(finisher, `printf '%s %s' "$1" "$2" > '${finished}'\n`);
   writeRunDir(runDir, {
-    argv: ["/bin/sh", FAKE_AGENT, ...steps],
+    argv: argv ?? ["/bin/sh", FAKE_AGENT, ...steps],
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     cwd: dir,
     stdin: "null",
@@ -115,8 +115,8 @@ describe("runner.pl records how the agent ended", () => {
   });
 
   it("a nonexistent agent: exit 127 and exec-error says why", async () => {
-    const s = supervise([]);
-    writeFileSync(runFile(s.runDir, "argv"), "/nonexistent/agent\0");
+    // Written before the supervisor starts: it reads argv at once.
+    const s = supervise([], 5, ["/nonexistent/agent"]);
     const exit = await ended(s);
     expect(exit).toMatchObject({ exitCode: 127, signal: null });
     expect(readFileSync(runFile(s.runDir, "exec-error"), "utf8")).toContain("/nonexistent/agent");

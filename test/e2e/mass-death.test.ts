@@ -24,6 +24,11 @@ function finishers(stateDir: string): number {
  * from the kernel's lock table (a waiter's line has "->" and is not counted).
  * A finisher frees its slot once its run is recorded and may then live a
  * little longer (deferred notifications, leaving), so the bound is on slots.
+ *
+ * A line counts only when its inode is one of the slot files AND its holder
+ * (the supervisor, exec'd into the finisher: same pid) runs for this state
+ * directory: /proc/locks lists every lock on the machine, and an inode number
+ * alone also matches files on other filesystems (other tests' locks).
  */
 function slotsHeld(stateDir: string): number {
   const dir = join(stateDir, "finishers");
@@ -33,14 +38,24 @@ function slotsHeld(stateDir: string): number {
   } catch {
     return 0; // not made yet
   }
-  let n = 0;
+  const held = new Set<string>();
   for (const line of readFileSync("/proc/locks", "utf8").split("\n")) {
     const f = line.trim().split(/\s+/);
     if (f[1] !== "FLOCK") continue; // also skips "N: -> FLOCK ..." (blocked)
-    const ino = f[5]?.split(":")[2];
-    if (ino !== undefined && inodes.has(ino)) n++;
+    const [pid, where] = [f[4], f[5]];
+    const ino = where?.split(":")[2];
+    if (pid === undefined || ino === undefined || !inodes.has(ino)) continue;
+    if (ours(pid, stateDir)) held.add(`${pid} ${where}`);
   }
-  return n;
+  return held.size;
+}
+
+function ours(pid: string, stateDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${stateDir}/`);
+  } catch {
+    return false; // exited during the scan
+  }
 }
 
 describe("the tmux server dying under many sessions", () => {
