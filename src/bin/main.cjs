@@ -8,16 +8,12 @@
 const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
-const { setFlagsFromString } = require("node:v8");
 
-// The young generation grows in one step instead of doubling from 1 MB one
-// collection at a time. `ls` keeps every row alive until it prints them all
-// (~5 MB at 1,000 sessions), so each of those collections copied nearly all
-// of it: five collections, a third of ls's CPU beyond Node's own start; now
-// two. It only grows where collections find most objects alive. Set here,
-// before the bundle is compiled, because V8's code cache records the flags:
-// set later, the cache written by the build would not match and be rejected.
-setFlagsFromString("--semi-space-growth-factor=16");
+// No V8 flags. A larger semi-space (--semi-space-growth-factor) spared `ls`
+// young-generation collections, but loading `node:v8` to set it costs ~4 ms:
+// more than it saved at 200 sessions, as much as it saved at 1,000
+// (docs/benchmarks.md). A flag would have to be set before the bundle is
+// compiled: V8's code cache records the flags and rejects a cache made under others.
 
 const file = join(__dirname, "bundle.js");
 const cacheFile = join(__dirname, "bundle.cache");

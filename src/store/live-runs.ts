@@ -15,3 +15,11 @@ export function liveRunsOfAgent(sql: Sql, agent: string): RunRow[] {
     .all(agent)
     .map(toRun);
 }
+
+/** Whether any run is starting or running (one row at most is read). */
+export function hasLiveRuns(sql: Sql): boolean {
+  return (
+    sql.stmt(`SELECT 1 FROM runs WHERE state IN ('starting', 'running') LIMIT 1`).get() !==
+    undefined
+  );
+}

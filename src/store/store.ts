@@ -4,7 +4,7 @@ import * as notifications from "./notifications.js";
 import type { ClaimOptions, NewNotification } from "./notifications.js";
 import type { NotificationRow, RunPatch, RunRow, SessionRow } from "./rows.js";
 import * as runs from "./runs.js";
-import { liveRunsOfAgent } from "./live-runs.js";
+import { hasLiveRuns, liveRunsOfAgent } from "./live-runs.js";
 import * as loops from "./loops.js";
 import type {
   ItemPatch,
@@ -125,6 +125,9 @@ export class Store {
   /** Starting or running runs of sessions of this agent (the launch governor's count). */
   liveRunsOfAgent(agent: string): RunRow[] {
     return liveRunsOfAgent(this.sql, agent);
+  }
+  hasLiveRuns(): boolean {
+    return hasLiveRuns(this.sql);
   }
 
   // notifications

@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
 import { AgentmuxError, show } from "../util/errors.js";
-import { CREATED_FORMAT, PANE_FORMAT, SESSION_FORMAT } from "./format.js";
+import { CREATED_FORMAT, PANE_FORMAT, SESSION_FORMAT, UNMARKED_PANE_FORMAT } from "./format.js";
 import { MARK_OPTION } from "./mark.js";
 import { shellQuote, tmuxArg, tmuxFormatEscape, tmuxTimeFormatEscape } from "./quote.js";
 
@@ -122,6 +122,10 @@ export function listSessionsArgs(): string[] {
 
 export function listPanesArgs(): string[] {
   return ["list-panes", "-a", "-F", PANE_FORMAT];
+}
+
+export function listUnmarkedPanesArgs(): string[] {
+  return ["list-panes", "-a", "-F", UNMARKED_PANE_FORMAT];
 }
 
 export function hasSessionArgs(name: string): string[] {

@@ -46,6 +46,7 @@ describe("TmuxClient without a server", () => {
     const tmux = new TmuxClient(privateTmuxSocket());
     expect(await tmux.listSessions()).toEqual([]);
     expect(await tmux.listPanes()).toEqual([]);
+    expect(await tmux.listUnmarkedPanes()).toEqual({ names: [], marked: new Set(), panes: [] });
     expect(await tmux.serverPid()).toBeNull();
     expect(await tmux.hasSession("a")).toBe(false);
     expect(await tmux.killSession("a")).toBe(false);
@@ -113,6 +114,26 @@ describe("TmuxClient on a private server", () => {
       windows: 1,
     });
     expect(await tmux.serverPid()).toBeGreaterThan(0);
+  });
+
+  it("lists the user's panes in full and agentmux's sessions by name only", async () => {
+    const socket = privateTmuxSocket();
+    const tmux = new TmuxClient(socket);
+    await tmux.newSession({
+      name: "ours",
+      command: sh("sleep 600"),
+      logPath: "/dev/null",
+      mark: MARK,
+    });
+    tmuxCli(socket, "new-session", "-d", "-s", "build", "sleep", "600");
+    tmuxCli(socket, "split-window", "-t", "=build:", "sleep", "600");
+    const listing = await tmux.listUnmarkedPanes();
+    expect(listing.names).toEqual(["build", "build", "ours"]);
+    expect([...listing.marked]).toEqual(["ours"]);
+    // The user's panes with every fact listPanes gives.
+    const all = await tmux.listPanes();
+    expect(listing.panes).toEqual(all.filter((p) => p.sessionName === "build"));
+    expect(listing.panes).toHaveLength(2);
   });
 
   it("records a signal death", async () => {
@@ -259,6 +280,7 @@ describe("TmuxClient on a private server", () => {
     });
     await tmux.killServer();
     expect(await tmux.listPanes()).toEqual([]);
+    expect(await tmux.listUnmarkedPanes()).toEqual({ names: [], marked: new Set(), panes: [] });
     expect(await tmux.serverPid()).toBeNull();
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { PANE_FORMAT, SESSION_FORMAT, parseCreated, parsePanes, parseSessions } from "./format.js";
+import {
+  PANE_FORMAT,
+  SESSION_FORMAT,
+  UNMARKED_PANE_FORMAT,
+  parseCreated,
+  parsePaneListing,
+  parsePanes,
+  parseSessions,
+} from "./format.js";
 
 const T = "\t";
 const row = (...f: string[]): string => f.join(T);
@@ -97,6 +105,44 @@ describe("parsePanes", () => {
     expect(() => parsePanes(row("$1", "4", "1", "0", "", "", "", "", "", "x"))).toThrow(
       /list of panes/,
     );
+  });
+});
+
+describe("parsePaneListing", () => {
+  const full = (name: string) => row("$1", "%4", "4242", "1", "0", "", "300", "200", "100", name);
+
+  it("asks for a marked session's name only, and for everything else in full", () => {
+    expect(UNMARKED_PANE_FORMAT).toBe(`#{?@agentmux,M\t#{session_name},${PANE_FORMAT}}`);
+  });
+
+  it.each([
+    ["nothing", "", [], [], []],
+    ["a marked session", "M\tagent-1\n", ["agent-1"], ["agent-1"], []],
+    ["the user's session", `${full("build")}\n`, ["build"], [], ["build"]],
+    [
+      "both, in tmux's order, a session with two panes twice",
+      ["M\tagent-1", full("build"), full("build"), "M\tz", ""].join("\n"),
+      ["agent-1", "build", "build", "z"],
+      ["agent-1", "z"],
+      ["build", "build"],
+    ],
+    // tmux 3.3 prints a typed tab as the two characters \t; a raw one stays in the name.
+    ["a marked name with a tab", "M\ta\tb\n", ["a\tb"], ["a\tb"], []],
+    ["a user's session named M", `${full("M")}\n`, ["M"], [], ["M"]],
+  ])("reads %s", (_label, out, names, marked, panes) => {
+    const listing = parsePaneListing(out);
+    expect(listing.names).toEqual(names);
+    expect([...listing.marked]).toEqual(marked);
+    expect(listing.panes.map((p) => p.sessionName)).toEqual(panes);
+  });
+
+  it("reads an unmarked pane exactly as parsePanes does", () => {
+    const line = full("build");
+    expect(parsePaneListing(line).panes).toEqual(parsePanes(line));
+  });
+
+  it("rejects a line that is neither", () => {
+    expect(() => parsePaneListing("Mx\n")).toThrow(/list of panes/);
   });
 });
 

@@ -18,18 +18,21 @@ function panePid(socket: string, name: string): number {
   return Number(tmux(socket, "list-panes", "-t", `=${name}:`, "-F", "#{pane_pid}").trim());
 }
 
-/** A World whose tmux socket is `socket` (shared with other Worlds). */
-function worldOn(socket: string, config: Record<string, unknown> = {}): World {
-  const w = new World(config);
-  w.env.AGENTMUX_SOCKET = socket;
-  return w;
+/**
+ * Puts the Worlds on one private tmux socket. Make the Worlds first: a
+ * test's finishing hooks run last-registered first, so the shared server is
+ * then stopped before each World waits for its processes (its panes') to end.
+ */
+function onOneSocket(worlds: World[]): string {
+  const socket = privateTmuxSocket();
+  for (const w of worlds) w.env.AGENTMUX_SOCKET = socket;
+  return socket;
 }
 
 describe("sessions agentmux did not start", () => {
   it("are never killed or replaced: a name held by the user or another state directory is refused", async () => {
-    const socket = privateTmuxSocket();
-    const a = worldOn(socket);
-    const b = worldOn(socket);
+    const [a, b] = [new World(), new World()];
+    const socket = onOneSocket([a, b]);
     tmux(socket, "new-session", "-d", "-s", "build", "sleep", "600");
     const userPid = panePid(socket, "build");
 
@@ -75,11 +78,36 @@ describe("sessions agentmux did not start", () => {
     expect(panePid(socket, "mine")).toBe(usersMine);
   });
 
+  it("ls lists the others' sessions with their panes, whether or not a run of its own is live", async () => {
+    const [a, b] = [new World(), new World()];
+    const socket = onOneSocket([a, b]);
+    tmux(socket, "new-session", "-d", "-s", "build", "sleep", "600");
+    await b.cli(["run", "cmd", "--name", "theirs", "--", "sleep", "600"]);
+    await b.waitStatus("theirs", (s) => s.state === "running");
+    await a.cli(["run", "cmd", "--name", "done", "--", "true"]);
+    await a.waitEnded("done");
+    const foreign = async () =>
+      (await a.json<Status[]>(["ls"]))
+        .filter((s) => s.foreign)
+        .map((s) => ({ name: s.name, pid: s.pid, dead: s.tmux?.paneDead }));
+    const want = [
+      { name: "build", pid: panePid(socket, "build"), dead: false },
+      // Marked, but by another state directory: still someone else's, in full.
+      { name: "theirs", pid: panePid(socket, "theirs"), dead: false },
+    ];
+    // No run of a's live: tmux is asked for the unmarked panes only, then for "theirs" in full.
+    expect(await foreign()).toEqual(want);
+    // A run of a's live: one full listing.
+    await a.cli(["run", "cmd", "--name", "live", "--", "sleep", "600"]);
+    await a.waitStatus("live", (s) => s.state === "running");
+    expect(await foreign()).toEqual(want);
+  });
+
   it("8 state directories x 10 runs on one socket with their monitors on: the server stays up, every run is recorded right", async () => {
-    const socket = privateTmuxSocket();
+    const worlds = Array.from({ length: 8 }, () => new World());
+    const socket = onOneSocket(worlds);
     tmux(socket, "new-session", "-d", "-s", "user", "sleep", "600");
     const server = serverPid(socket);
-    const worlds = Array.from({ length: 8 }, () => worldOn(socket));
     const watches: WatchProc[] = worlds.map((w) => startWatch(w));
     await Promise.all(watches.map(watchReady));
 

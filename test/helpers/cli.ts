@@ -153,6 +153,7 @@ export interface Status {
   verdict: string | null;
   diagnosis: { code: string; summary: string; fix?: string } | null;
   foreign: boolean;
+  tmux: { session: string; paneDead: boolean } | null;
 }
 
 /** Wait for a condition with a deadline (never a fixed sleep). */
