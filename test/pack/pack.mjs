@@ -61,10 +61,14 @@ try {
   const tarball = join(tmp, packed[0].filename);
   const files = packed[0].files.map((f) => f.path);
   await check(
-    "the tarball holds the CLI, the MCP bundle, the library and its types; no maps",
+    "the tarball holds the CLI (ls's own bundle too, with the code caches), the MCP bundle, the library and its types; no maps",
     () => {
       for (const f of [
         "dist/bin/main.js",
+        "dist/bin/bundle.js",
+        "dist/bin/bundle.cache",
+        "dist/bin/ls.js",
+        "dist/bin/ls.cache",
         "dist/bin/mcp.js",
         "dist/lib/index.js",
         "dist/types/api/index.d.ts",
@@ -92,6 +96,16 @@ try {
   await check("agentmux demo", () => {
     const out = run(bin, ["demo"], { timeout: 180_000 });
     expect(/caught|unticked|verified/i.test(out), `unexpected demo output:\n${out}`);
+  });
+  await check("agentmux ls (its own bundle): --json, the table and --help", () => {
+    const list = JSON.parse(run(bin, ["ls", "--json"]));
+    expect(Array.isArray(list), `ls --json printed no list: ${JSON.stringify(list)}`);
+    const table = run(bin, ["ls"]);
+    expect(
+      list.length === 0 ? /no sessions/.test(table) : /NAME/.test(table),
+      `ls printed:\n${table}`,
+    );
+    expect(/--json/.test(run(bin, ["ls", "--help"])), "ls --help does not list --json");
   });
   await check(
     "agentmux mcp answers initialize and lists its tools, then leaves when stdin closes",
