@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { isAgentmuxError } from "../util/errors.js";
 import { declarationOf, DECLARATIONS } from "./declarations/index.js";
 import { commandHelp, topHelp } from "./options/help.js";
 import { parseDeclared } from "./options/parse.js";
-import { err, out } from "./output.js";
+import { err, out, reportError } from "./output.js";
 import { countHostsToo } from "../api/fleet.js";
 
 /**
@@ -67,16 +66,7 @@ export function runCli(commands: Commands): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      const json = process.argv.includes("--json");
-      if (isAgentmuxError(e)) {
-        if (json) out(JSON.stringify({ error: e.toJSON() }));
-        err(`agentmux: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}`);
-        process.exitCode = e.code === "usage" ? 2 : 1;
-      } else {
-        if (json) out(JSON.stringify({ error: { code: "internal", message: String(e) } }));
-        err(`agentmux: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        process.exitCode = 70;
-      }
+      process.exitCode = reportError(e, process.argv.includes("--json"));
     },
   );
 }

@@ -1,4 +1,5 @@
 import type { StatusJson } from "../sessions/view.js";
+import { isAgentmuxError } from "../util/errors.js";
 import { formatDuration } from "../util/format-duration.js";
 
 /** Writes that never throw when the reader went away (a closed pipe, a dead pane). */
@@ -8,6 +9,22 @@ export function out(text: string): void {
 
 export function err(text: string): void {
   process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/**
+ * An error in the user's words: `{"error": ...}` on stdout with --json, one
+ * line and its hint on stderr. Returns the exit code: 2 for a usage error,
+ * 1 for any other of ours, 70 for a bug (with its stack).
+ */
+export function reportError(e: unknown, json: boolean): number {
+  if (isAgentmuxError(e)) {
+    if (json) out(JSON.stringify({ error: e.toJSON() }));
+    err(`agentmux: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}`);
+    return e.code === "usage" ? 2 : 1;
+  }
+  if (json) out(JSON.stringify({ error: { code: "internal", message: String(e) } }));
+  err(`agentmux: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 70;
 }
 
 /**

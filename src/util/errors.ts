@@ -1,7 +1,7 @@
 /**
  * The one error type agentmux throws on purpose. `code` is stable (scripts and
  * --json consumers match on it), `message` names the bad value, `hint` says
- * what to do. Only cli/main.ts turns an error into an exit code.
+ * what to do. Only cli/entry.ts turns an error into an exit code.
  */
 export type ErrorCode =
   | "usage"

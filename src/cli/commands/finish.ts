@@ -15,7 +15,7 @@ import { err } from "../output.js";
 /**
  * Work abandoned at the deadline (a hung git or notification command, and
  * whatever the abandoned chain would start next) must not keep the finisher
- * alive: main.ts exits as soon as main() returns.
+ * alive: entry.ts exits as soon as main() returns.
  */
 export const exitWhenDone = true;
 

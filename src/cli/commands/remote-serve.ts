@@ -15,7 +15,7 @@ import {
 } from "../../remote/resident.js";
 import { stateDir } from "../../store/paths.js";
 import { AgentmuxError, isAgentmuxError, show } from "../../util/errors.js";
-import { err, out } from "../output.js";
+import { err, out, reportError } from "../output.js";
 import { isQuickCommand } from "../remote/quick.js";
 
 /**
@@ -74,20 +74,10 @@ function callerGone(): Promise<void> {
   });
 }
 
-/** The error in the caller's words: JSON on stdout for --json, one line with a hint on stderr. */
+/** The error in the caller's words (reportError); anything not ours is a bug and is thrown. */
 function report(e: unknown, json: boolean): number {
   if (!isAgentmuxError(e)) throw e;
-  if (json) out(JSON.stringify({ error: e.toJSON() }));
-  err(`agentmux: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}`);
-  return e.code === "usage" ? 2 : 1;
-}
-
-/** Every error as main.ts words it, for a request answered in a process that lives on. */
-function reportAny(e: unknown, json: boolean): number {
-  if (isAgentmuxError(e)) return report(e, json);
-  if (json) out(JSON.stringify({ error: { code: "internal", message: String(e) } }));
-  err(`agentmux: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  return 70;
+  return reportError(e, json);
 }
 
 /** A short request run in this process (the resident server, or op "serve"), as `_remote` runs it. */
@@ -96,7 +86,7 @@ async function execQuick(req: QuickRequest): Promise<number> {
     case "cli": {
       const [cmd, ...rest] = req.argv as [RemoteCommand, ...string[]];
       if (!isQuickCommand(cmd, rest)) {
-        return reportAny(
+        return reportError(
           new AgentmuxError("remote", `${cmd} is not answered by the resident server`),
           rest.includes("--json"),
         );
@@ -104,7 +94,7 @@ async function execQuick(req: QuickRequest): Promise<number> {
       try {
         return await (await COMMANDS[cmd]()).main(rest);
       } catch (e) {
-        return reportAny(e, rest.includes("--json"));
+        return reportError(e, rest.includes("--json"));
       }
     }
     case "pause": {
@@ -114,7 +104,7 @@ async function execQuick(req: QuickRequest): Promise<number> {
         out(JSON.stringify({ ok: true }));
         return 0;
       } catch (e) {
-        return reportAny(e, true);
+        return reportError(e, true);
       } finally {
         ctx.close();
       }
@@ -125,7 +115,7 @@ async function execQuick(req: QuickRequest): Promise<number> {
         out(JSON.stringify({ id: findSession(ctx, req.name).id }));
         return 0;
       } catch (e) {
-        return reportAny(e, true);
+        return reportError(e, true);
       } finally {
         ctx.close();
       }
