@@ -35,13 +35,14 @@ describe("kill racing the end of a run", () => {
     }
   });
 
-  it("answers within a second for an agent that ignores TERM, which is then KILLed by its supervisor", async () => {
-    const w = new World({ killGraceSeconds: 3 });
+  it("answers before the grace ends for an agent that ignores TERM, which is then KILLed by its supervisor", async () => {
+    // A grace long enough that a loaded CI machine's node start cannot reach it.
+    const w = new World({ killGraceSeconds: 6 });
     await w.cli(["run", "cmd", "--name", "stubborn", "--", "sh", "-c", "trap '' TERM; sleep 60"]);
     await w.waitStatus("stubborn", (s) => s.state === "running");
     const t0 = Date.now();
     const r = await w.cli(["kill", "stubborn"]);
-    expect(Date.now() - t0).toBeLessThan(2_900); // before the grace ends
+    expect(Date.now() - t0).toBeLessThan(5_500); // before the grace ends
     expect(r.stdout).toMatch(/stubborn: stopping/);
     expect(await w.waitEnded("stubborn")).toMatchObject({ state: "killed" });
   });
