@@ -69,11 +69,10 @@ export async function listWith(ctx: Context, opts: { all?: boolean }): Promise<S
     result.push(json);
   }
   const ours = new Set(rows.filter((r) => r.session.removedAt === null).map((r) => r.session.name));
-  const { names, marked } = await listing;
-  let { panes } = await listing;
+  const { names, marked, panes: unmarked } = await listing;
   const foreignNames = [...new Set(names)].filter((n) => !ours.has(n) && n !== MONITOR_SESSION);
   // Another state directory's sessions on this socket carry a mark too: their panes in full.
-  if (foreignNames.some((n) => marked.has(n))) panes = await panesOf(socket);
+  const panes = foreignNames.some((n) => marked.has(n)) ? await panesOf(socket) : unmarked;
   for (const name of foreignNames) result.push(foreignJson(name, socket, panes));
   return result;
 }

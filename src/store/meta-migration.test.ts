@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { testSpec } from "../../test/helpers/spec.js";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { APPLICATION_ID, MIGRATIONS } from "./migrations.js";
 import { DB_FILE, openStore } from "./open.js";
@@ -26,17 +27,7 @@ function oldStore(meta: Record<string, string>, extraSql = ""): string {
     for (const m of MIGRATIONS.slice(0, BEFORE)) db.exec(m);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${BEFORE}`);
-    const spec = JSON.stringify({
-      agent: "cmd",
-      cwd: "/w",
-      socket: "/nonexistent/sock",
-      argv: ["true"],
-      display: "true",
-      launch: { extraArgs: [] },
-      hasPrompt: false,
-      notify: { commands: [], webhooks: [], desktop: false },
-      graceSeconds: 5,
-    });
+    const spec = JSON.stringify(testSpec({ socket: "/nonexistent/sock" }));
     for (const [id, name] of [
       [1, "a"],
       [2, "b"],
