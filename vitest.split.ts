@@ -36,11 +36,16 @@ const ADAPTER_TESTS: readonly string[] = [
   "src/git/repo-lock.test.ts",
   "src/loop/check.test.ts",
   "src/notify/deliver.test.ts",
+  "src/notify/outbox.test.ts",
   "src/process/stream.test.ts",
   "src/process/terminate.test.ts",
-  "src/sessions/outbox.test.ts",
   "src/tmux/argv.test.ts",
 ];
+
+// A listed test that moved would silently land in the unit part, whose
+// setup makes its processes fail: every name must still be a test file.
+const stale = ADAPTER_TESTS.filter((f) => !SRC_TESTS.includes(f));
+if (stale.length > 0) throw new Error(`vitest.split.ts lists missing tests: ${stale.join(", ")}`);
 
 /** Importing one of these marks a test as starting processes. */
 const SPAWNS =
