@@ -42,8 +42,14 @@ export function flushed(): Promise<void> {
   return Promise.all([drained(process.stdout), drained(process.stderr)]).then(() => undefined);
 }
 
+/**
+ * `--json` output: indented for a person at a terminal, one line for a
+ * program reading a pipe or a file (a fifth fewer bytes to read and parse,
+ * and fewer tokens for an assistant: `ls --json` over 1,000 sessions is
+ * 1.34 MB indented, 1.05 MB on one line). `| jq .` indents it again.
+ */
 export function printJson(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  out(process.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
 /** A duration for a table cell: `-` when there is none. */

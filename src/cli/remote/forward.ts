@@ -2,6 +2,7 @@ import { resolveJournalDir } from "../../config/config.js";
 import { journalStart } from "../../journal/journal.js";
 import { monitorFor } from "../../api/monitor-start.js";
 import { reportMonitor } from "../launched.js";
+import { printJson } from "../output.js";
 import { runInteractive } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { notifySettings } from "../../sessions/launch.js";
@@ -182,9 +183,7 @@ async function attachRemote(ctx: Context, host: HostRow, argv: string[]): Promis
   const s = settingsFor(ctx);
   const args = callArgs(host, s, { tty: true, extra: ["--attach", String(answer.id)] });
   if (hasFlag(argv, "--json")) {
-    process.stdout.write(
-      `${JSON.stringify({ name, host: host.name, argv: [s.program, ...args] }, null, 2)}\n`,
-    );
+    printJson({ name, host: host.name, argv: [s.program, ...args] });
     return 0;
   }
   return runInteractive(s.program, args, { env: ctx.env });
