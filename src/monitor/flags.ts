@@ -54,10 +54,20 @@ export function flagsOfAll(
   );
   const governors = store.governors();
   const none: GovernorState = { lastLaunchAt: null, pausedUntil: null, pauseReason: null };
+  // A pause is the agent's (its account's), not the session's: once per agent.
+  const paused = new Map<string, string | null>();
+  const pausedOf = (agent: string): string | null => {
+    let until = paused.get(agent);
+    if (until === undefined) {
+      until = pausedUntil(config, agent, (a) => governors.get(a) ?? none, now);
+      paused.set(agent, until);
+    }
+    return until;
+  };
   return (session, run) => ({
     stalled: run?.state === "running" ? (stalls.get(run.id) ?? null) : null,
     errored: errored.has(session.id),
-    pausedUntil: pausedUntil(config, session.agent, (a) => governors.get(a) ?? none, now),
+    pausedUntil: pausedOf(session.agent),
     acked: run !== null && acked.has(run.id),
   });
 }
