@@ -110,6 +110,7 @@ function record(ctx: Context, s: Settlement): RunRow | null {
     evidence: s.evidence,
     verdict: s.verdict,
     diagnosis: s.diagnosis,
+    lastOutputAt: s.lastOutputAt,
   });
 }
 

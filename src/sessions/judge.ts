@@ -1,6 +1,7 @@
 import type { Diagnosis } from "../diagnose/types.js";
 import { loopReport, type LoopReport } from "../prd/loop-report.js";
 import { readLoopEnd } from "../rundir/loop-end.js";
+import { logWrittenAt } from "../rundir/log.js";
 import { readRunEnv } from "../rundir/env.js";
 import type { RunRow, SessionRow, Store } from "../store/store.js";
 import { usageText } from "../usage/format.js";
@@ -45,6 +46,12 @@ export interface Settlement extends Ending {
   usage: string | null;
   /** A loop's `3/4 items done`. */
   loopProgress: string | null;
+  /**
+   * When the agent last wrote output: its log's mtime once the tail is read
+   * and what it started outside its group is ended. null for a lost run,
+   * whose agent may still be writing (its log is then asked each time).
+   */
+  lastOutputAt: string | null;
 }
 
 /**
@@ -62,6 +69,8 @@ export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
     runEvidence(spec, run, ending.logSettled),
     endEscaped(ctx, run, { graceMs: spec.graceSeconds * 1000, socket: spec.socket }),
   ]);
+  // Nothing writes to the pane after this but agentmux's own summary line.
+  const lastOutputAt = ending.state === "lost" ? null : logWrittenAt(run.logPath);
   // A loop's own PRD and notes are filtered from `uncommitted` but still dirty the tree.
   await recordEnd(spec.cwd, evidence, evidence.uncommitted.length > 0 || spec.loop !== undefined);
   const verdict =
@@ -102,6 +111,7 @@ export async function judge(ctx: Context, ending: Ending): Promise<Settlement> {
     durationMs,
     usage,
     loopProgress: loop?.progress ?? null,
+    lastOutputAt,
   };
 }
 

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { logWrittenAt } from "../rundir/log.js";
 import type { NotificationView } from "./notify-view.js";
 import type { RunRow, SessionRow } from "../store/store.js";
 import type { TmuxPane } from "../tmux/client.js";
@@ -70,16 +70,6 @@ export interface LoopView {
 /** One item as `loopStatus` (prd/item-status.ts) reports it; `status` adds its tokens. */
 export type LoopItemView = LoopStatus["items"][number] & { usage?: UsageJson | null };
 
-function mtime(path: string | undefined): string | null {
-  if (!path) return null;
-  try {
-    // No exception for a log not written yet: ls stats every session's log.
-    return statSync(path, { throwIfNoEntry: false })?.mtime.toISOString() ?? null;
-  } catch {
-    return null; // unreadable: no output to show
-  }
-}
-
 export function statusJson(
   session: SessionRow,
   run: RunRow | null,
@@ -106,7 +96,8 @@ export function statusJson(
     startedAt: run?.startedAt ?? null,
     endedAt: run?.endedAt ?? null,
     durationMs: run ? Math.max(0, end - Date.parse(run.startedAt)) : null,
-    lastOutputAt: mtime(run?.logPath),
+    // Recorded when the run was judged; a live run's (and an older or lost one's) log is asked.
+    lastOutputAt: run?.lastOutputAt ?? logWrittenAt(run?.logPath),
     runs: runCount,
     run: run?.runNo ?? null,
     endReason: run?.endReason ?? null,

@@ -342,6 +342,13 @@ export const MIGRATIONS: readonly string[] = [
 
   DROP TABLE meta;
   `,
+  // 8: when a settled run's agent last wrote output (its log's mtime once the
+  // run was judged), so listing a settled run reads no file. Runs settled
+  // before this, and lost runs (whose agent may still be writing), keep
+  // NULL: their log is asked.
+  `
+  ALTER TABLE runs ADD COLUMN last_output_at TEXT;
+  `,
 ];
 
 /** The newest schema version this code knows. */

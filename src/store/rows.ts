@@ -47,6 +47,11 @@ export interface RunRow {
   journalFile: string | null;
   /** When verification/notification bookkeeping completed. */
   finishedAt: string | null;
+  /**
+   * When the agent last wrote output, as its log had it when the run was
+   * judged; null until then, and for a lost run (see sessions/view.ts).
+   */
+  lastOutputAt: string | null;
 }
 
 /** What updateRun/transitionRun may change. State changes only through transitionRun/trySettle. */
@@ -137,6 +142,7 @@ export const RUN_VALUE_COLUMNS = [
   "diagnosis",
   "journal_file",
   "finished_at",
+  "last_output_at",
 ] as const;
 
 export function toSession(r: Raw): SessionRow {
@@ -186,6 +192,7 @@ export function runFromValues(v: readonly unknown[]): RunRow {
     diagnosis: parseJson(v[20], "diagnosis", v[0]) as Diagnosis | null,
     journalFile: strOrNull(v[21]),
     finishedAt: strOrNull(v[22]),
+    lastOutputAt: strOrNull(v[23]),
   };
 }
 
@@ -232,6 +239,7 @@ const RUN_COLUMNS: Readonly<
   diagnosis: { column: "diagnosis", encode: (v) => (v === null ? null : JSON.stringify(v)) },
   journalFile: { column: "journal_file" },
   finishedAt: { column: "finished_at" },
+  lastOutputAt: { column: "last_output_at" },
 };
 
 /**

@@ -53,7 +53,7 @@ describe("the library API (src/api) against a private tmux server and store", ()
     // The same object as status --json.
     const st = await api.status({ ...o, name: "job" });
     // (The pane dies a moment after the run settles: its finisher is still notifying.)
-    const still = { lastOutputAt: null, tmux: null };
+    const still = { tmux: null };
     expect({ ...done.status, ...still }).toEqual({ ...st, ...still });
 
     const seen: api.SessionEvent[] = [];
@@ -114,7 +114,7 @@ describe("the library API (src/api) against a private tmux server and store", ()
     expect(failed.code).toBe(1);
     const waited = JSON.parse(failed.stdout) as Record<string, unknown>;
     const status = await w.json(["status", "bad"]);
-    const still = { lastOutputAt: null, tmux: null };
+    const still = { tmux: null };
     expect({ ...waited, ...still }).toEqual({ ...status, ...still });
     expect(waited).toMatchObject({ state: "failed", exitCode: 3 });
     // Already finished: at once, same answer.

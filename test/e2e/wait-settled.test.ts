@@ -42,9 +42,11 @@ describe("agentmux wait answers a finished run from its record", () => {
     expect(status).toMatchObject({ tmux: { session: "bad", paneDead: true } });
 
     // The answer given at the settle is the same run's status; only what the
-    // supervisor does after it differs: it leaves the pane (paneDead) and
-    // prints the summary there (lastOutputAt).
-    const moving = { lastOutputAt: null, tmux: null };
+    // supervisor does after it differs: it leaves the pane (paneDead). Its
+    // summary line in the pane is not the agent's output: lastOutputAt, recorded
+    // when the run was judged, does not move.
+    expect(waited.lastOutputAt).toEqual(expect.any(String));
+    const moving = { tmux: null };
     expect({ ...waited, ...moving }).toEqual({ ...status, ...moving });
 
     // The text form, without tmux as well.
