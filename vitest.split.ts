@@ -37,6 +37,7 @@ const ADAPTER_TESTS: readonly string[] = [
   "src/loop/check.test.ts",
   "src/notify/deliver.test.ts",
   "src/notify/outbox.test.ts",
+  "src/process/run.test.ts",
   "src/process/stream.test.ts",
   "src/process/terminate.test.ts",
   "src/tmux/argv.test.ts",

@@ -284,6 +284,9 @@ export class TmuxClient {
     const res = await run("tmux", [...socketArgs(this.socketPath), ...args], {
       env: this.env,
       timeoutMs: TMUX_TIMEOUT_MS,
+      // A tmux client exits once its server answered (a server it starts
+      // detaches from its stdio): its output is complete at its exit.
+      output: "file",
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
     });
     if (res.spawnError) {
