@@ -214,6 +214,9 @@ async function lsRatio(count, target) {
     if (all.filter((s) => ["starting", "running"].includes(s.state)).length === 0) break;
     await sleep(200);
   }
+  // The launches' aftermath (finishers exiting, the tmux server settling)
+  // is not what ls costs: wait for a quiet second first.
+  const quiet = await quietSecond();
   // Interleaved pairs: this VM's start-up times drift by tens of ms over a
   // minute (its page cache is reclaimed), so each ls is compared with the
   // node -e 0 just before it, and the ratio is the median of those.
@@ -237,7 +240,33 @@ async function lsRatio(count, target) {
     node_e0_ms_p50: round(percentile(nodeTimes, 50)),
     ratio: round(percentile(ratios, 50)),
     target_ratio: target,
+    waited_for_quiet_s: quiet.waitedS,
+    busy_cores_before: quiet.busyCores,
   });
+}
+
+/** Total and idle CPU ticks of the machine (/proc/stat). */
+function cpuTicks() {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: f.reduce((a, b) => a + b, 0), idle: (f[3] ?? 0) + (f[4] ?? 0) };
+}
+
+/**
+ * Waits (up to 60 s) for a second in which the machine uses under a fifth
+ * of a core; returns how long that took and the last second's busy cores.
+ */
+async function quietSecond() {
+  const t0 = Date.now();
+  const cores = readFileSync("/proc/stat", "utf8").split("\n").filter((l) => /^cpu\d/.test(l)).length;
+  for (;;) {
+    const a = cpuTicks();
+    await sleep(1000);
+    const b = cpuTicks();
+    const busyCores = round((1 - (b.idle - a.idle) / Math.max(1, b.total - a.total)) * cores);
+    if (busyCores < 0.2 || Date.now() - t0 > 60_000) {
+      return { waitedS: round((Date.now() - t0) / 1000), busyCores };
+    }
+  }
 }
 
 // 3. Supervision RSS per running session: the perl supervisor plus tmux's pipe-pane
