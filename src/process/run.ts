@@ -28,7 +28,8 @@ export interface RunOptions {
    * a path that must start fast (tmux queries under `ls`): no pipe streams to
    * set up, ~3 ms less per command. The output is then the child's own, up to
    * its exit; anything it left running may write on, unread. Pipes when no
-   * temp file can be made.
+   * temp file can be made; a temp directory that is full gives a short
+   * answer, so only for commands that change nothing.
    */
   output?: "pipe" | "file";
 }
@@ -75,12 +76,19 @@ export function run(
   const stdin = opts.input === undefined ? "ignore" : "pipe";
   const stdio: StdioOptions = files ? [stdin, files[0], files[1]] : [stdin, "pipe", "pipe"];
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio,
-      detached: opts.group === true,
-    });
+    let child;
+    try {
+      child = spawn(command, args, {
+        cwd: opts.cwd,
+        env: opts.env,
+        stdio,
+        detached: opts.group === true,
+      });
+    } catch (e) {
+      // Refused before any process existed (an argument with a NUL byte): nothing to read.
+      if (files) for (const fd of files) closeSync(fd);
+      throw e;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -127,8 +135,11 @@ export function run(
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       if (files) {
-        out.push(readAndClose(files[0]));
-        err.push(readAndClose(files[1]));
+        try {
+          out.push(readAndClose(files[0]));
+        } finally {
+          err.push(readAndClose(files[1]));
+        }
       }
       const result: RunResult = {
         command,

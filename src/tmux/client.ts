@@ -273,20 +273,24 @@ export class TmuxClient {
   }
 
   /** Run a read-only command: null when no server runs, throws on other failures. */
+  /**
+   * A read-only command whose answer is all on stdout (list-*, display):
+   * captured in files, not pipes (process/run.ts), ~3 ms less per `ls`.
+   * Commands that change the server keep pipes: a temp directory that is
+   * full must never make a started session look like a failed one.
+   */
   private async query(args: string[]): Promise<RunResult | null> {
-    const res = await this.exec(args);
+    const res = await this.exec(args, "file");
     if (res.exitCode === 0) return res;
     if (NO_SERVER.test(res.stderr)) return null;
     throw this.failed(args, res);
   }
 
-  private async exec(args: string[]): Promise<RunResult> {
+  private async exec(args: string[], output: "pipe" | "file" = "pipe"): Promise<RunResult> {
     const res = await run("tmux", [...socketArgs(this.socketPath), ...args], {
       env: this.env,
       timeoutMs: TMUX_TIMEOUT_MS,
-      // A tmux client exits once its server answered (a server it starts
-      // detaches from its stdio): its output is complete at its exit.
-      output: "file",
+      output,
       ...(this.cwd === undefined ? {} : { cwd: this.cwd }),
     });
     if (res.spawnError) {
