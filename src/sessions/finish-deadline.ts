@@ -2,6 +2,7 @@ import { diagnose } from "../diagnose/diagnose.js";
 import type { Context } from "./context.js";
 import { endState } from "./lifecycle.js";
 import { readExit, readStarted } from "./rundir.js";
+import { logWrittenAt } from "../rundir/log.js";
 import type { PaneReport } from "./pane-report.js";
 import { paneStatus } from "./pane-report.js";
 
@@ -91,6 +92,8 @@ export function recordAtDeadline(ctx: Context, runId: number, deadlineMs: number
         signal: exit.signal,
         endReason: exit.reason,
         diagnosis: { ...found, summary: `${found.summary}; no git evidence: ${why}` },
+        // Before the pane gets the finisher's own "gave up" line.
+        lastOutputAt: logWrittenAt(run.logPath),
       },
     );
   }

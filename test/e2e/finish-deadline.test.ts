@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FAKE_AGENT, World, waitFor } from "../helpers/cli.js";
@@ -80,6 +80,9 @@ describe("the finisher's deadline", () => {
     expect(s).toMatchObject({ state: "failed", exitCode: 3 });
     expect(s.diagnosis?.summary).toMatch(/no git evidence: the finisher gave up after 2 s/);
     expect(readFileSync(log, "utf8")).toMatch(/hung-git failed; the finisher gave up/);
+    // lastOutputAt is the agent's, recorded before the finisher's own line
+    // (written at the deadline, 1.5 s after the agent's end).
+    expect(statSync(log).mtimeMs - Date.parse(s.lastOutputAt ?? "")).toBeGreaterThan(1000);
     // The supervisor exec'd the finisher in place: that pid ends, and with it the pane.
     const pid = s.pid;
     expect(pid).toBeGreaterThan(0);
