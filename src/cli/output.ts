@@ -52,6 +52,18 @@ export function printJson(value: unknown): void {
   out(process.stdout.isTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
+/** Another process's `--json` output, printed as printJson would; as it came when it is not one JSON value. */
+export function printJsonText(text: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    process.stdout.write(text);
+    return;
+  }
+  printJson(value);
+}
+
 /** A duration for a table cell: `-` when there is none. */
 export function durationCell(ms: number | null): string {
   return ms === null ? "-" : formatDuration(ms);

@@ -2,7 +2,7 @@ import { resolveJournalDir } from "../../config/config.js";
 import { journalStart } from "../../journal/journal.js";
 import { monitorFor } from "../../api/monitor-start.js";
 import { reportMonitor } from "../launched.js";
-import { printJson } from "../output.js";
+import { printJson, printJsonText } from "../output.js";
 import { runInteractive } from "../../process/run.js";
 import { Context } from "../../sessions/context.js";
 import { notifySettings } from "../../sessions/launch.js";
@@ -12,7 +12,7 @@ import { AgentmuxError, show } from "../../util/errors.js";
 import { hasFlag, takeNotify } from "../../remote/argv.js";
 import { callHost, hostNamed, settingsFor, transportError } from "../../remote/call.js";
 import { callQuick } from "../../remote/fast.js";
-import { isQuickCommand } from "./quick.js";
+import { isQuickCommand, streams } from "./quick.js";
 import { PROTOCOL_VERSION, REMOTE_COMMANDS } from "../../remote/protocol.js";
 import { callArgs, journalKey } from "../../remote/ssh.js";
 import { takeFleetSlot } from "./fleet-slot.js";
@@ -39,12 +39,17 @@ export async function forward(command: string, hostName: string, argv: string[])
     }
     // Output streams through as it comes (tail -f); a follower has no deadline.
     // Short commands are answered by the host's resident server when it is up.
+    // The host prints --json on one line (its stdout is no terminal): at a
+    // terminal here it is indented, as a local command's would be.
+    const indent = hasFlag(argv, "--json") && process.stdout.isTTY && !streams(command, argv);
+    const stdout = indent ? "capture" : "inherit";
     const req = { v: PROTOCOL_VERSION, op: "cli" as const, argv: [command, ...argv] };
     const r = isQuickCommand(command, argv)
-      ? await callQuick(ctx, host, req, { stdout: "inherit" })
-      : await callHost(ctx, host, req, { stdout: "inherit" });
+      ? await callQuick(ctx, host, req, { stdout })
+      : await callHost(ctx, host, req, { stdout });
     const e = transportError(host, r);
     if (e) throw e;
+    if (indent) printJsonText(r.stdout);
     return r.exitCode ?? 1;
   } finally {
     ctx.close();
@@ -135,7 +140,7 @@ async function launchRemote(
     // This machine's monitor holds the host's event channel and reports the end.
     reportMonitor(ctx, { status, ...monitorFor(ctx) }, json);
   }
-  if (json) process.stdout.write(r.stdout);
+  if (json) printJson(status);
   else {
     process.stdout.write(
       [

@@ -19,3 +19,8 @@ export function isQuickCommand(command: string, argv: readonly string[]): boolea
     return false; // the plain path reports the usage error as it always did
   }
 }
+
+/** Whether the command's output streams for as long as it runs (`tail -f`): passed through as it comes. */
+export function streams(command: string, argv: readonly string[]): boolean {
+  return command === "tail" && !isQuickCommand(command, argv);
+}
