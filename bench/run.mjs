@@ -247,7 +247,12 @@ async function lsRatio(count, target) {
 
 /** Total and idle CPU ticks of the machine (/proc/stat). */
 function cpuTicks() {
-  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const f = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return { total: f.reduce((a, b) => a + b, 0), idle: (f[3] ?? 0) + (f[4] ?? 0) };
 }
 
@@ -257,7 +262,9 @@ function cpuTicks() {
  */
 async function quietSecond() {
   const t0 = Date.now();
-  const cores = readFileSync("/proc/stat", "utf8").split("\n").filter((l) => /^cpu\d/.test(l)).length;
+  const cores = readFileSync("/proc/stat", "utf8")
+    .split("\n")
+    .filter((l) => /^cpu\d/.test(l)).length;
   for (;;) {
     const a = cpuTicks();
     await sleep(1000);

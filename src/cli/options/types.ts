@@ -58,7 +58,11 @@ export interface CommandDecl {
 export const COMMON_OPTIONS: OptionGroup = {
   title: "Common options",
   options: [
-    { long: "json", type: "boolean", description: "machine-readable output (JSON: one line, indented at a terminal)" },
+    {
+      long: "json",
+      type: "boolean",
+      description: "machine-readable output (JSON: one line, indented at a terminal)",
+    },
     {
       long: "socket",
       type: "string",
