@@ -65,7 +65,8 @@ export function createServer(opts: McpOptions): McpServer {
             },
           });
           return {
-            content: [{ type: "text", text: JSON.stringify(result, null, 2) }],
+            // One line: a model reads this text, and indentation is tokens it pays for.
+            content: [{ type: "text", text: JSON.stringify(result) }],
             structuredContent: result,
           };
         } catch (e) {

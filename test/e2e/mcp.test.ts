@@ -109,8 +109,11 @@ describe("agentmux mcp: the SDK's client over stdio", () => {
     writeFileSync(join(gate, "open"), "");
     const done = data(await client.callTool({ name: "wait", arguments: { name: "job" } }));
     expect(done).toMatchObject({ timedOut: false, exitCode: 0, status: { state: "succeeded" } });
-    const status = data(await client.callTool({ name: "status", arguments: { name: "job" } }));
+    const answer = await client.callTool({ name: "status", arguments: { name: "job" } });
+    const status = data(answer);
     expect(status).toMatchObject({ name: "job", state: "succeeded", exitCode: 0, usage: null });
+    // The text a model reads is the same object, on one line: no tokens spent on indentation.
+    expect(answer.content).toEqual([{ type: "text", text: JSON.stringify(status) }]);
 
     const first = data(
       await client.callTool({ name: "tail", arguments: { name: "job", offset: 0, maxBytes: 25 } }),
