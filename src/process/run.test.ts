@@ -1,10 +1,12 @@
-import { readdirSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { run, type RunOptions } from "./run.js";
 
 const savedTmp = process.env.TMPDIR;
 afterEach(() => {
+  vi.restoreAllMocks();
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
 });
@@ -74,6 +76,17 @@ describe("run(), output file", () => {
       alive = false;
     }
     expect(alive).toBe(true);
+  });
+
+  it("a temp name that exists is someone else's: left alone, and pipes are used", async () => {
+    const tmp = tempDir();
+    process.env.TMPDIR = tmp;
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    const theirs = join(tmp, `agentmux-out-${process.pid}-0.5`);
+    writeFileSync(theirs, "not ours");
+    const res = await run("sh", ["-c", "echo fine"], { output: "file" });
+    expect(res.stdout).toBe("fine\n");
+    expect(readFileSync(theirs, "utf8")).toBe("not ours");
   });
 
   it("falls back to pipes when no temp file can be made", async () => {

@@ -164,27 +164,17 @@ export function run(
  */
 function captureFiles(): [number, number] | null {
   const fds: number[] = [];
-  let path = "";
   try {
     while (fds.length < 2) {
-      path = join(tmpdir(), `agentmux-out-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      const path = join(tmpdir(), `agentmux-out-${process.pid}-${Math.random().toString(36)}`);
+      // A name that exists (EEXIST) is someone else's: refused, and never unlinked here.
       fds.push(openSync(path, "wx+", 0o600));
       unlinkSync(path);
-      path = "";
     }
     return [fds[0] as number, fds[1] as number];
   } catch {
-    if (path !== "") unlinkQuietly(path);
     for (const fd of fds) closeSync(fd);
     return null;
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Not created, or already gone.
   }
 }
 
