@@ -18,6 +18,11 @@ const sh = (script: string, ...args: string[]): string[] => ["sh", "-c", script,
  * signal known). tmux 3.3a sometimes misses the SIGCHLD (the libutempter
  * race): like agentmux itself (reconcile.ts), send the server one to reap.
  */
+/** A session of agentmux's (marked) whose command just sleeps, for tests about names and listing. */
+function sleeping(tmux: TmuxClient, name: string): Promise<unknown> {
+  return tmux.newSession({ name, command: sh("sleep 600"), logPath: "/dev/null", mark: MARK });
+}
+
 async function deadPane(tmux: TmuxClient, name: string): Promise<TmuxPane> {
   return waitFor(`pane of ${name} to be dead`, async () => {
     const pane = (await tmux.listPanes()).find((p) => p.sessionName === name && p.dead);
@@ -119,12 +124,7 @@ describe("TmuxClient on a private server", () => {
   it("lists the user's panes in full and agentmux's sessions by name only", async () => {
     const socket = privateTmuxSocket();
     const tmux = new TmuxClient(socket);
-    await tmux.newSession({
-      name: "ours",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "ours");
     tmuxCli(socket, "new-session", "-d", "-s", "build", "sleep", "600");
     tmuxCli(socket, "split-window", "-t", "=build:", "sleep", "600");
     const listing = await tmux.listUnmarkedPanes();
@@ -149,21 +149,11 @@ describe("TmuxClient on a private server", () => {
 
   it("targets exact names: agent-1 never hits agent-10", async () => {
     const tmux = new TmuxClient(privateTmuxSocket());
-    await tmux.newSession({
-      name: "agent-10",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "agent-10");
     expect(await tmux.hasSession("agent-1")).toBe(false);
     expect(await tmux.hasSession("agent")).toBe(false);
     expect(await tmux.killSession("agent-1")).toBe(false);
-    await tmux.newSession({
-      name: "agent-1",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "agent-1");
     expect(await tmux.killSession("agent-1")).toBe(true);
     expect((await tmux.listSessions()).map((s) => s.name)).toEqual(["agent-10"]);
     await expect(tmux.capturePane("agent-1", 5)).rejects.toThrow(
@@ -174,12 +164,7 @@ describe("TmuxClient on a private server", () => {
   it("refuses a duplicate name with the reason and a hint", async () => {
     const socket = privateTmuxSocket();
     const tmux = new TmuxClient(socket);
-    await tmux.newSession({
-      name: "dup",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "dup");
     const err = (await tmux
       .newSession({ name: "dup", command: sh("sleep 600"), logPath: "/dev/null", mark: MARK })
       .catch((e: unknown) => e)) as AgentmuxError;
@@ -229,18 +214,8 @@ describe("TmuxClient on a private server", () => {
   it("sets options per session and window, never globally", async () => {
     const socket = privateTmuxSocket();
     const tmux = new TmuxClient(socket);
-    await tmux.newSession({
-      name: "a",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
-    await tmux.newSession({
-      name: "b",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "a");
+    await sleeping(tmux, "b");
     await tmux.setSessionOption("a", "@agentmux-run", "42");
     await tmux.setWindowOption("a", "@agentmux-win", "w");
     expect(tmuxCli(socket, "show-options", "-v", "-t", "=a:", "@agentmux-run")).toBe("42\n");
@@ -272,12 +247,7 @@ describe("TmuxClient on a private server", () => {
 
   it("answers [] again after the server is gone", async () => {
     const tmux = new TmuxClient(privateTmuxSocket());
-    await tmux.newSession({
-      name: "a",
-      command: sh("sleep 600"),
-      logPath: "/dev/null",
-      mark: MARK,
-    });
+    await sleeping(tmux, "a");
     await tmux.killServer();
     expect(await tmux.listPanes()).toEqual([]);
     expect(await tmux.listUnmarkedPanes()).toEqual({ names: [], marked: new Set(), panes: [] });
