@@ -9,10 +9,10 @@ const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
 
-// No V8 flags. A larger semi-space (--semi-space-growth-factor) spared `ls`
-// young-generation collections, but loading `node:v8` to set it costs ~4 ms:
-// more than it saved at 200 sessions, as much as it saved at 1,000
-// (docs/benchmarks.md). A flag would have to be set before the bundle is
+// No V8 flags. A larger young generation (--semi-space-growth-factor,
+// --min-semi-space-size) spares `ls` collections, but its fresh pages cost
+// more than the copies they save: slower at 200 sessions, no faster at 1,000
+// (docs/benchmarks.md). A flag would also have to be set before the bundle is
 // compiled: V8's code cache records the flags and rejects a cache made under others.
 
 // `ls` has a bundle of its own (ls.js, from src/cli/ls-main.ts): less than

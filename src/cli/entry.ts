@@ -5,11 +5,10 @@ import { parseDeclared } from "./options/parse.js";
 import { err, out, reportError } from "./output.js";
 import { countHostsToo } from "../api/fleet.js";
 
-/**
- * What every entry runs (main.ts: all commands; ls-main.ts: `ls` alone):
- * picks the command and loads only its module, so `agentmux ls` never pays
- * for what `agentmux run` needs. The only place that exits.
- */
+// What every entry runs (main.ts: all commands; ls-main.ts: `ls` alone):
+// picks the command and loads only its module, so `agentmux ls` never pays
+// for what `agentmux run` needs. The only place that exits.
+
 /** exitWhenDone: exit as soon as main() returns, even with work still pending (the finisher). */
 export type CommandModule = { main(argv: string[]): Promise<number>; exitWhenDone?: boolean };
 export type Commands = Record<string, () => Promise<CommandModule>>;

@@ -272,10 +272,10 @@ export class TmuxClient {
     if (res.exitCode !== 0 && !NO_SERVER.test(res.stderr)) throw this.failed(args, res);
   }
 
-  /** Run a read-only command: null when no server runs, throws on other failures. */
   /**
-   * A read-only command whose answer is all on stdout (list-*, display):
-   * captured in files, not pipes (process/run.ts), ~3 ms less per `ls`.
+   * Run a read-only command: null when no server runs, throws on other
+   * failures. Its answer (list-*, display) is captured in files, not pipes
+   * (process/run.ts), ~3 ms less per `ls`.
    * Commands that change the server keep pipes: a temp directory that is
    * full must never make a started session look like a failed one.
    */
