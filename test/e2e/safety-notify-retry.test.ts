@@ -15,13 +15,15 @@ interface NoteJson {
   nextAttemptAt: string | null;
 }
 
-/** A loopback webhook that answers `status()` and counts POSTs. */
-async function hook(status: () => number): Promise<{ url: string; posts: () => number }> {
-  let posts = 0;
+/** A loopback webhook that answers `status()` and notes when each POST came. */
+async function hook(
+  status: () => number,
+): Promise<{ url: string; posts: () => number; times: () => number[] }> {
+  const times: number[] = [];
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
-      posts++;
+      times.push(Date.now());
       res.statusCode = status();
       res.end(res.statusCode === 200 ? "ok" : "boom");
     });
@@ -29,7 +31,11 @@ async function hook(status: () => number): Promise<{ url: string; posts: () => n
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}/secret-token`, posts: () => posts };
+  return {
+    url: `http://127.0.0.1:${port}/secret-token`,
+    posts: () => times.length,
+    times: () => [...times],
+  };
 }
 
 describe("notification delivery: retries with backoff and a bound, visible everywhere", () => {
@@ -53,13 +59,17 @@ describe("notification delivery: retries with backoff and a bound, visible every
     ]);
     expect(r.code, r.stderr).toBe(0);
     await w.waitEnded("hooked");
+    // One POST per attempt. The finisher retries on its own after the
+    // backoff, so a read counts only if no POST came while it was made.
     const first = await waitFor("the first failed attempt", async () => {
+      const postsBefore = h.posts();
       const s = await w.json<{ notifications: NoteJson[] }>(["status", "hooked"]);
       const n = s.notifications[0];
-      return n && n.attempts >= 1 && n.state === "pending" && n.lastError !== null ? n : null;
+      const settled = h.posts() === postsBefore && n?.attempts === postsBefore;
+      return n && n.attempts >= 1 && n.state === "pending" && n.lastError !== null && settled
+        ? n
+        : null;
     });
-    // One POST per attempt, and the next one not before the backoff (5 s).
-    expect(h.posts()).toBe(first.attempts);
     expect(first).toMatchObject({
       channel: "webhook",
       target: `${new URL(h.url).origin}/…`,
@@ -75,6 +85,11 @@ describe("notification delivery: retries with backoff and a bound, visible every
       expect(h.posts()).toBe(postsBefore);
     }
     expect(hb.notifications.failed).toEqual([]);
+    // Attempts so far came no sooner than the backoff apart (5 s, then 10 s): no burst.
+    const times = h.times();
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(4_900);
+    }
 
     // A day later (the bound is 24 h from the first try), the next failure is final.
     const db = new Database(join(w.stateDir, "agentmux.db"));
