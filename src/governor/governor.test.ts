@@ -213,8 +213,10 @@ describe("acquireLaunchSlot (one process)", () => {
     await expect(
       acquireLaunchSlot(s, "codex", { limits, maxWaitMs: 0, clock: () => Date.now() }),
     ).rejects.toThrow(/2 codex runs are live \(limit 2\)/);
+    // A clock that stands still: a loaded machine must not turn "at once" into 1 ms.
+    const at = Date.now();
     await expect(
-      acquireLaunchSlot(s, "codex", { limits: { concurrency: 3, spacingMs: 0 } }),
+      acquireLaunchSlot(s, "codex", { limits: { concurrency: 3, spacingMs: 0 }, clock: () => at }),
     ).resolves.toMatchObject({ waitedMs: 0 });
   });
 });
