@@ -50,7 +50,8 @@ describe("launches during a pause, and launches cut short", () => {
     const hb = await w.json<{ sessions: { name: string; action: string }[] }>(["heartbeat"]);
     expect(hb.sessions.find((s) => s.name === "later")?.action).toBe("started");
     expect(await w.waitEnded("later")).toMatchObject({ state: "succeeded", runs: 1 });
-  });
+    // A 12 s pause waited out: 14 s on a loaded machine, so the default 30 s is too near.
+  }, 60_000);
 
   it("a run SIGKILLed between recording its session and its first run leaves no phantom", async () => {
     const w = new World();
@@ -85,5 +86,6 @@ describe("launches during a pause, and launches cut short", () => {
       25_000,
     );
     expect(await w.waitEnded("cut")).toMatchObject({ state: "succeeded", runs: 1 });
-  });
+    // The 10 s launcher grace waited out: 16 s on a loaded machine.
+  }, 60_000);
 });
