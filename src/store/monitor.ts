@@ -1,3 +1,4 @@
+import { LIVE_RUN } from "./live-runs.js";
 import type { Row, Sql } from "./sql.js";
 
 /**
@@ -86,9 +87,12 @@ export function claimStall(sql: Sql, runId: number, since: string): boolean {
 export function runningStalls(sql: Sql): StallRow[] {
   return sql
     .stmt(
-      `SELECT st.run_id, st.since, sa.progress_at FROM stalls st
-       JOIN runs r ON r.id = st.run_id AND r.state = 'running'
-       LEFT JOIN stall_samples sa ON sa.run_id = st.run_id`,
+      // Only a running run stalls; the live-run term lets SQLite start from
+      // the live runs (runs_live) instead of reading every run ever made.
+      `SELECT st.run_id, st.since, sa.progress_at FROM runs r
+       JOIN stalls st ON st.run_id = r.id
+       LEFT JOIN stall_samples sa ON sa.run_id = r.id
+       WHERE r.${LIVE_RUN} AND r.state = 'running'`,
     )
     .all()
     .map((r: Row) => ({
