@@ -17,6 +17,7 @@ import {
   existsSync,
   readdirSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -203,10 +204,45 @@ async function benchLaunchAndLs() {
     }
     await lsRatio(sessions, target);
   }
+  // A store that has been used for months: every session with 20 older runs
+  // (restarts, loop iterations; rm keeps them). ls lists the latest run of
+  // each, so the history should cost it nothing.
+  const history = 20;
+  addHistory(history);
+  await lsRatio(LS_SCALES[1].sessions, LS_SCALES[1].target, {
+    metric: `ls_json_${LS_SCALES[1].sessions}_sessions_${history}_runs_each`,
+    runs: LS_SCALES[1].sessions * (history + 1),
+  });
+}
+
+/** Gives every session `n` settled runs before its latest one: copies of it, written straight into the store. */
+function addHistory(n) {
+  const Database = createRequire(join(root, "package.json"))("better-sqlite3");
+  const db = new Database(join(env.AGENTMUX_HOME, "agentmux.db"));
+  try {
+    const columns = db
+      .prepare("SELECT * FROM runs LIMIT 1")
+      .columns()
+      .map((c) => c.name)
+      .filter((c) => c !== "id");
+    const copy = db.prepare(
+      `INSERT INTO runs (${columns.join(", ")})
+       SELECT ${columns.map((c) => (c === "run_no" ? "?" : c)).join(", ")} FROM runs
+       WHERE session_id = ? AND run_no = ?`,
+    );
+    db.transaction(() => {
+      db.prepare("UPDATE runs SET run_no = run_no + ?").run(n);
+      for (const { id } of db.prepare("SELECT id FROM sessions").all()) {
+        for (let k = 1; k <= n; k++) copy.run(k, id, n + 1);
+      }
+    })();
+  } finally {
+    db.close();
+  }
 }
 
 /** `ls --json` against `node -e 0`, side by side in one run, once every run has settled. */
-async function lsRatio(count, target) {
+async function lsRatio(count, target, extra = {}) {
   // Let every run settle so ls measures the steady state, not finishers.
   await waitEnded(`ls-${count - 1}`);
   for (;;) {
@@ -233,8 +269,9 @@ async function lsRatio(count, target) {
     lsTimes.push(l);
     ratios.push(l / n);
   }
-  report(`ls_json_${count}_sessions`, {
+  report(extra.metric ?? `ls_json_${count}_sessions`, {
     sessions: count,
+    ...(extra.runs === undefined ? {} : { runs_in_store: extra.runs }),
     pairs: runs,
     ls_ms_p50: round(percentile(lsTimes, 50)),
     node_e0_ms_p50: round(percentile(nodeTimes, 50)),
