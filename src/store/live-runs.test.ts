@@ -8,6 +8,7 @@ import type { RunState } from "../sessions/lifecycle.js";
 import { hasLiveRuns, liveRunsOfAgent } from "./live-runs.js";
 import { claimStall, putStallSample, runningStalls } from "./monitor.js";
 import { DB_FILE, openStore } from "./open.js";
+import { listSessionsWithLatestRun } from "./sessions.js";
 import { Sql } from "./sql.js";
 
 /**
@@ -110,14 +111,32 @@ describe("live runs", () => {
     runningStalls(sql);
     expect(prepared).toHaveLength(3);
     for (const text of prepared) {
-      const params = (text.match(/\?/g) ?? []).map(() => "codex");
-      const plan = db
-        .prepare(`EXPLAIN QUERY PLAN ${text}`)
-        .all(...params)
-        .map((r) => (r as { detail: string }).detail)
-        .join(" | ");
+      const plan = planOf(db, text);
       expect(plan, text).toMatch(/USING (COVERING )?INDEX runs_live/);
       expect(plan, text).not.toMatch(/SCAN (runs|r)\b/);
     }
   });
 });
+
+describe("the session list", () => {
+  it("reads the kept sessions through sessions_kept, never the removed ones", () => {
+    const { db, sql, prepared } = world([["codex", "succeeded"]]);
+    listSessionsWithLatestRun(sql);
+    expect(prepared).toHaveLength(2);
+    for (const text of prepared) {
+      const plan = planOf(db, text);
+      expect(plan, text).not.toMatch(/SCAN (sessions|s)$|SCAN (sessions|s) \|/);
+      expect(plan, text).not.toMatch(/SCAN (runs|r)\b/);
+    }
+    expect(prepared.map((t) => planOf(db, t)).join(" ")).toMatch(/INDEX sessions_kept/);
+  });
+});
+
+function planOf(db: Database.Database, text: string): string {
+  const params = (text.match(/\?/g) ?? []).map(() => "codex");
+  return db
+    .prepare(`EXPLAIN QUERY PLAN ${text}`)
+    .all(...params)
+    .map((r) => (r as { detail: string }).detail)
+    .join(" | ");
+}
