@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { tempDir } from "../../test/helpers/tmp.js";
 import { testSpec } from "../../test/helpers/spec.js";
 import type { AgentName } from "../agents/names.js";
-import type { RunState } from "../sessions/lifecycle.js";
+import { RUN_STATES, type RunState } from "../sessions/lifecycle.js";
 import { hasLiveRuns, liveRunsOfAgent } from "./live-runs.js";
 import { claimStall, putStallSample, runningStalls } from "./monitor.js";
 import { DB_FILE, openStore } from "./open.js";
@@ -49,18 +49,8 @@ function world(runs: readonly [agent: AgentName, state: RunState][]) {
   return { db, sql, ids, prepared };
 }
 
-const ALL_STATES: readonly RunState[] = [
-  "queued",
-  "starting",
-  "running",
-  "succeeded",
-  "failed",
-  "killed",
-  "lost",
-];
-
 describe("live runs", () => {
-  it.each(ALL_STATES)("a run %s is live only when starting or running", (state) => {
+  it.each(RUN_STATES)("a run %s is live only when starting or running", (state) => {
     const { sql, ids } = world([
       ["codex", state],
       ["claude", "running"],
