@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FAKE_AGENT, World } from "../helpers/cli.js";
+import { FAKE_AGENT, World, waitFor } from "../helpers/cli.js";
 import { tempRepo, git } from "../helpers/git.js";
 
 /** Text that would run `touch CANARY` if it ever went through a shell or a tmux format. */
@@ -156,6 +156,11 @@ describe("hostile input reaches the agent byte-exact and never runs", () => {
       "exit:0",
     ]);
     await w.waitEnded("notify-me");
+    // The notification goes out after the end is recorded: read its file once it was delivered.
+    await waitFor("the notification delivered", async () => {
+      const s = await w.json<{ notifications: { state: string }[] }>(["status", "notify-me"]);
+      return s.notifications.length > 0 && s.notifications.every((n) => n.state === "delivered");
+    });
     const argv = readFileSync(join(out, "argv"), "utf8").split("\0").slice(0, -1);
     expect(argv).toHaveLength(4);
     expect(argv[0]).toBe("notify-me");
