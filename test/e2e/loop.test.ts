@@ -71,7 +71,11 @@ async function loop(
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   await s.w.waitEnded(name, 45_000);
-  await waitFor("the notification", () => existsSync(s.notes));
+  // Written once the shell has opened the file: wait for the whole line, not the file.
+  await waitFor(
+    "the notification",
+    () => existsSync(s.notes) && readFileSync(s.notes, "utf8").endsWith("\n"),
+  );
   return s.w.json<LoopStatusJson>(["status", name]);
 }
 

@@ -163,7 +163,12 @@ describe("notification environment", () => {
         env: { PATH: `${bin}:${process.env.PATH ?? ""}` },
       },
     );
-    await waitFor("the notification", () => existsSync(marker));
-    expect(readFileSync(marker, "utf8")).toBe("second");
+    // The shell creates the file before printf writes to it: wait for its content.
+    const pinged = await waitFor("the notification", () =>
+      existsSync(marker) && readFileSync(marker, "utf8") !== ""
+        ? readFileSync(marker, "utf8")
+        : null,
+    );
+    expect(pinged).toBe("second");
   });
 });
