@@ -39,6 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   });
+  // Listened for before the URL is printed: whoever reads it may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   const url = `${server.url}#token=${token}`;
   if (flag(p, "json")) out(JSON.stringify({ url, port: server.port, pid: process.pid }));
   else out(`agentmux web: ${url}\n  (Ctrl-C stops it; the token changes every start)`);
@@ -47,11 +52,8 @@ export async function main(argv: string[]): Promise<number> {
       `warning: listening on ${bind}: other machines can reach the dashboard; the token is all that protects it, over plain HTTP`,
     );
   }
-  if (flag(p, "open")) await openBrowser(ctx.env, url);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  if (flag(p, "open")) await Promise.race([openBrowser(ctx.env, url), stopped]);
+  await stopped;
   await server.close();
   ctx.close();
   return 0;
