@@ -178,7 +178,11 @@ function captureFiles(): [number, number] | null {
   }
 }
 
-/** Everything written to a capture file, which is then closed. */
+/**
+ * Everything written to a capture file, which is then closed. Read at
+ * explicit offsets: the child shared this descriptor's file offset and left
+ * it at the end, so a plain read would find nothing.
+ */
 function readAndClose(fd: number): Buffer {
   try {
     const buf = Buffer.allocUnsafe(fstatSync(fd).size);

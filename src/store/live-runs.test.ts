@@ -12,9 +12,9 @@ import { listSessionsWithLatestRun } from "./sessions.js";
 import { Sql } from "./sql.js";
 
 /**
- * A migrated store in `dir` with one session per (agent, state) given, each
- * with one run in that state, and the Sql over it that records every
- * statement it prepares.
+ * A migrated store with one session per (agent, state) given, each with one
+ * run in that state, and the Sql over it that records every statement it
+ * prepares.
  */
 function world(runs: readonly [agent: AgentName, state: RunState][]) {
   const dir = tempDir();

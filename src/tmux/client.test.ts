@@ -13,16 +13,16 @@ const MARK = "run=1 home=/test-state";
 /** A pane command: sh script plus its $0 and arguments (2+ argv elements). */
 const sh = (script: string, ...args: string[]): string[] => ["sh", "-c", script, "sh", ...args];
 
-/**
- * Wait until the pane is dead and tmux has reaped its process (status or
- * signal known). tmux 3.3a sometimes misses the SIGCHLD (the libutempter
- * race): like agentmux itself (reconcile.ts), send the server one to reap.
- */
 /** A session of agentmux's (marked) whose command just sleeps, for tests about names and listing. */
 function sleeping(tmux: TmuxClient, name: string): Promise<unknown> {
   return tmux.newSession({ name, command: sh("sleep 600"), logPath: "/dev/null", mark: MARK });
 }
 
+/**
+ * Wait until the pane is dead and tmux has reaped its process (status or
+ * signal known). tmux 3.3a sometimes misses the SIGCHLD (the libutempter
+ * race): like agentmux itself (reconcile.ts), send the server one to reap.
+ */
 async function deadPane(tmux: TmuxClient, name: string): Promise<TmuxPane> {
   return waitFor(`pane of ${name} to be dead`, async () => {
     const pane = (await tmux.listPanes()).find((p) => p.sessionName === name && p.dead);
